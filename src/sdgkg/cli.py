@@ -1,0 +1,258 @@
+"""The `sdgkg` command: each command parses options, calls one library function, renders.
+
+Exit codes: 0 success (or the data conforms), 1 SHACL violations, 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from enum import StrEnum
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from typer.core import TyperGroup
+
+from sdgkg.errors import SdgkgError
+from sdgkg.export import ExportFormat, export_graph, load_context, write_atomically
+from sdgkg.queries import list_queries, parse_assignments, run_query
+from sdgkg.results import ResultFormat, default_format, render
+
+
+class _FunnelGroup(TyperGroup):
+    """The one error funnel: a library error becomes `Error: ...` (+ `Hint: ...`) on stderr."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SdgkgError as exc:
+            _fail(ctx, exc.message, exc.hint, exc.exit_code)
+        except OSError as exc:  # e.g. stdout closed, disk full: still one line
+            _fail(ctx, " ".join(filter(None, [exc.filename, exc.strerror or str(exc)])), None, 2)
+
+
+def _fail(ctx: Any, message: str, hint: str | None, code: int) -> NoReturn:
+    typer.echo(f"Error: {message}", err=True)
+    if hint:
+        typer.echo(f"Hint: {hint}", err=True)
+    raise typer.Exit(code)
+
+
+app = typer.Typer(
+    cls=_FunnelGroup,
+    name="sdgkg",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    help="Query, export, validate and summarise the sdgkg knowledge graph "
+    "(UN Regional SDG Centre for Central Asia and Afghanistan, Almaty).",
+    epilog="Exit codes: 0 success or conforms, 1 SHACL violations, 2 usage or input error.",
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path | None
+
+
+class ValidateFormat(StrEnum):
+    TEXT = "text"
+    TURTLE = "turtle"
+    JSON = "json"
+
+
+class ReportFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+def _version(value: bool) -> None:
+    if value:
+        try:
+            typer.echo(f"sdgkg {version('sdgkg')}")
+        except PackageNotFoundError:
+            typer.echo("sdgkg (not installed)")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    ctx: typer.Context,
+    root: Annotated[
+        Path | None,
+        typer.Option(
+            "--root",
+            help="Data folder (with ontology/, kg/, shapes/, queries/). "
+            "Default: $SDGKG_ROOT, the source checkout, or the installed copy.",
+            file_okay=False,
+        ),
+    ] = None,
+    _show_version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    ctx.obj = Settings(root=root)
+
+
+def _root(ctx: typer.Context) -> Path | None:
+    return ctx.obj.root if isinstance(ctx.obj, Settings) else None
+
+
+def _emit(data: bytes | str) -> None:
+    sys.stdout.buffer.write(data.encode("utf-8") if isinstance(data, str) else data)
+    sys.stdout.flush()
+
+
+def _interactive() -> bool:
+    return sys.stdout.isatty()
+
+
+@app.command()
+def query(
+    ctx: typer.Context,
+    query: Annotated[
+        str,
+        typer.Argument(
+            metavar="NAME|FILE|SPARQL", help="A query NAME, a .rq FILE, or SPARQL text."
+        ),
+    ],
+    param: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--param", "-p", metavar="NAME=VALUE", help="Bind a parameter: NAME=VALUE (repeatable)."
+        ),
+    ] = None,
+    fmt: Annotated[
+        ResultFormat | None,
+        typer.Option(
+            "--format", "-f", help="Output format. Default: table on a terminal, else csv/turtle."
+        ),
+    ] = None,
+) -> None:
+    """Run a named query, a .rq file or SPARQL text against the graph.
+
+    \b
+    Examples:
+      sdgkg query centre-names -p lang=en
+      sdgkg query queries/centre-names.rq --format json
+      sdgkg query 'SELECT ?p ?o WHERE { kg:centre ?p ?o }'
+    """
+    root = _root(ctx)
+    result = run_query(query, parse_assignments(param or []), root)
+    chosen = fmt or default_format(result, _interactive())
+    context = load_context(root) if chosen is ResultFormat.JSONLD else None
+    _emit(render(result, chosen, context))
+
+
+@app.command("queries")
+def list_named_queries(
+    ctx: typer.Context,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")] = (
+        ReportFormat.TEXT
+    ),
+) -> None:
+    """List the named queries (name and title).
+
+    \b
+    Examples:
+      sdgkg queries
+      sdgkg queries --format json
+    """
+    found = list_queries(_root(ctx))
+    if fmt is ReportFormat.JSON:
+        _emit(json.dumps([q.as_dict() for q in found], indent=2, ensure_ascii=False) + "\n")
+        return
+    width = max((len(q.name) for q in found), default=0)
+    _emit("".join(f"{q.name.ljust(width)}  {q.title}".rstrip() + "\n" for q in found))
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="RDF syntax.")] = (
+        ExportFormat.TURTLE
+    ),
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout."),
+    ] = None,
+) -> None:
+    """Export the whole graph (ontology/ and kg/), deterministically.
+
+    \b
+    Examples:
+      sdgkg export > sdgkg.ttl
+      sdgkg export --format jsonld --output sdgkg.jsonld
+      sdgkg export --format trig      (one named graph per source file)
+    """
+    data = export_graph(fmt, _root(ctx))
+    if output is None:
+        _emit(data)
+    else:
+        write_atomically(data, output)
+
+
+@app.command()
+def validate(
+    ctx: typer.Context,
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            metavar="FILE",
+            help="New RDF files to check together with the graph.",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[ValidateFormat, typer.Option("--format", "-f", help="Report format.")] = (
+        ValidateFormat.TEXT
+    ),
+) -> None:
+    """Check the graph plus new FILEs against the SHACL shapes.
+
+    Exit 0 if it conforms, 1 on violations, 2 if a file cannot be read.
+
+    \b
+    Examples:
+      sdgkg validate new-facts.ttl
+      sdgkg validate new-facts.ttl --format json
+    """
+    from sdgkg import validation
+
+    report = validation.validate(_root(ctx), files or [])
+    renderers = {
+        ValidateFormat.TEXT: validation.render_text,
+        ValidateFormat.TURTLE: validation.render_turtle,
+        ValidateFormat.JSON: validation.render_json,
+    }
+    _emit(renderers[fmt](report))
+    raise typer.Exit(0 if report.conforms else 1)
+
+
+@app.command()
+def stats(
+    ctx: typer.Context,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")] = (
+        ReportFormat.TEXT
+    ),
+) -> None:
+    """Summarise the graph: triples, entities by class, labels by language, evidence.
+
+    \b
+    Examples:
+      sdgkg stats
+      sdgkg stats --format json
+    """
+    from sdgkg.graph import load_graph
+    from sdgkg.stats import graph_stats, render_json, render_text
+
+    summary = graph_stats(load_graph(_root(ctx)))
+    _emit(render_json(summary) if fmt is ReportFormat.JSON else render_text(summary))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="sdgkg")

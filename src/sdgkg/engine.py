@@ -1,0 +1,117 @@
+"""The one module that executes SPARQL; everything else sees `QueryResult`, not engine types."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+import pyoxigraph as ox
+
+from sdgkg.errors import QueryError
+from sdgkg.namespaces import PREFIXES
+from sdgkg.terms import Term, from_oxigraph, to_oxigraph
+
+ResultKind = Literal["select", "ask", "graph"]
+Row = tuple[Term | None, ...]
+TripleRow = tuple[Term, Term, Term]
+
+# After the prologue, an update starts with one of these words; a query never does.
+_UPDATE = re.compile(
+    r"^\s*(?:(?:#[^\n]*\n|BASE\s*<[^>]*>|PREFIX\s+[\w.-]*:\s*<[^>]*>)\s*)*"
+    r"(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """What a query returned: rows for SELECT, a boolean for ASK, triples for CONSTRUCT/DESCRIBE."""
+
+    kind: ResultKind
+    variables: tuple[str, ...] = ()
+    rows: tuple[Row, ...] = ()
+    boolean: bool | None = None
+    triples: tuple[TripleRow, ...] = ()
+
+
+class Engine(Protocol):
+    """Anything that answers SPARQL queries (the embedded store now, an endpoint later)."""
+
+    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
+        """Run a read-only query with `?name` variables pre-bound from `bindings`."""
+        ...
+
+
+class EmbeddedEngine:
+    """Runs queries on a pyoxigraph Store, the default graph being the union of all graphs.
+
+    The project prefixes are predeclared, so ad-hoc queries may use `kg:` and friends.
+    """
+
+    def __init__(self, store: ox.Store) -> None:
+        self._store = store
+
+    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
+        substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()}
+        try:
+            raw = self._store.query(
+                sparql,
+                prefixes=PREFIXES,
+                use_default_graph_as_union=True,
+                substitutions=substitutions,
+            )
+            return _materialize(raw)
+        except SyntaxError as exc:
+            raise _syntax_error(sparql, exc) from None
+        except RuntimeError as exc:
+            raise _runtime_error(exc) from None
+        except OSError as exc:
+            raise QueryError(f"query failed: {exc}") from None
+
+
+def _runtime_error(exc: RuntimeError) -> QueryError:
+    # pyoxigraph only substitutes variables that the SELECT clause projects.
+    match = re.search(r"variable \?(\w+) in its SELECT projection", str(exc))
+    if match:
+        return QueryError(
+            f"cannot bind ?{match.group(1)}: the query does not select it",
+            hint="a bound variable must appear in the SELECT clause (or use SELECT *)",
+        )
+    return QueryError(f"query failed: {exc}")
+
+
+def _syntax_error(sparql: str, exc: SyntaxError) -> QueryError:
+    match = _UPDATE.match(sparql)
+    if match:
+        return QueryError(
+            f"{match.group(1).upper()} is an update; sdgkg only runs read-only queries",
+            hint="use SELECT, ASK, CONSTRUCT or DESCRIBE",
+        )
+    message = " ".join(str(exc.msg if exc.msg else exc).split())
+    return QueryError(f"invalid SPARQL: {message}")
+
+
+def _materialize(raw: object) -> QueryResult:
+    if isinstance(raw, ox.QueryBoolean):
+        return QueryResult("ask", boolean=bool(raw))
+    if isinstance(raw, ox.QuerySolutions):
+        names = tuple(v.value for v in raw.variables)
+        rows = tuple(_row(solution, names) for solution in raw)
+        return QueryResult("select", variables=names, rows=rows)
+    # CONSTRUCT/DESCRIBE over the union may repeat a triple found in two files.
+    triples = dict.fromkeys(_triple(t) for t in raw)  # type: ignore[attr-defined]
+    return QueryResult("graph", triples=tuple(triples))
+
+
+def _row(solution: ox.QuerySolution, names: tuple[str, ...]) -> Row:
+    return tuple(None if solution[n] is None else from_oxigraph(solution[n]) for n in names)
+
+
+def _triple(triple: ox.Triple) -> TripleRow:
+    return (
+        from_oxigraph(triple.subject),
+        from_oxigraph(triple.predicate),
+        from_oxigraph(triple.object),
+    )

@@ -1,0 +1,100 @@
+"""Exporting the whole graph in one RDF syntax, deterministically, to bytes or a file."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from sdgkg.errors import InputError
+from sdgkg.graph import load_graph
+from sdgkg.namespaces import PREFIXES
+from sdgkg.paths import resolve_root
+from sdgkg.serialize import canonical_triples, to_jsonld, to_ntriples, to_rdfxml, to_turtle
+
+CONTEXT_FILE = Path("ontology") / "context.jsonld"
+_CONTEXT_NAME = CONTEXT_FILE.as_posix()
+
+
+class ExportFormat(StrEnum):
+    TURTLE = "turtle"
+    NT = "nt"
+    NQUADS = "nquads"
+    TRIG = "trig"
+    XML = "xml"
+    JSONLD = "jsonld"
+
+
+def export_graph(
+    fmt: ExportFormat | str = ExportFormat.TURTLE, root: str | os.PathLike[str] | None = None
+) -> bytes:
+    """The graph (ontology/ and kg/) serialized in `fmt`; the same data gives the same bytes."""
+    fmt = ExportFormat(fmt)
+    data_root = resolve_root(root)
+    store = load_graph(data_root)
+    if fmt in (ExportFormat.NQUADS, ExportFormat.TRIG):
+        return _dataset(store, fmt)
+    triples = [quad.triple for quad in store]
+    if fmt is ExportFormat.TURTLE:
+        return to_turtle(triples)
+    if fmt is ExportFormat.NT:
+        return to_ntriples(triples)
+    if fmt is ExportFormat.XML:
+        return to_rdfxml(triples)
+    return to_jsonld(triples, load_context(data_root))
+
+
+def _dataset(store: ox.Store, fmt: ExportFormat) -> bytes:
+    # One named graph per source file, graphs in path order, triples sorted within each.
+    graphs = sorted({quad.graph_name.value for quad in store})
+    quads = []
+    for name in graphs:
+        graph = ox.NamedNode(name)
+        found = store.quads_for_pattern(None, None, None, graph)
+        triples = canonical_triples(quad.triple for quad in found)
+        quads += [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+    if fmt is ExportFormat.NQUADS:
+        return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+
+
+def load_context(root: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+    """The project's JSON-LD context (the value of "@context" in ontology/context.jsonld)."""
+    path = resolve_root(root) / CONTEXT_FILE
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{_CONTEXT_NAME}: cannot read the JSON-LD context ({exc})") from None
+    context = document.get("@context") if isinstance(document, dict) else None
+    if not isinstance(context, dict):
+        raise InputError(f'{_CONTEXT_NAME}: expected an object with an "@context" object')
+    return context
+
+
+def write_atomically(data: bytes, target: str | os.PathLike[str]) -> None:
+    """Write `data` to `target` via a temporary file in the same folder and os.replace, so
+    readers never see a half-written file."""
+    path = Path(target)
+    try:
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write ({exc.strerror})") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual mode
+        os.replace(temp, path)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise InputError(f"{path}: cannot write ({exc.strerror})") from None
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -1,0 +1,77 @@
+"""Where the data lives: one function decides, the helpers list the files inside."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sdgkg.errors import InputError
+
+ENV_VAR = "SDGKG_ROOT"
+DATA_DIRS = ("ontology", "kg", "shapes", "queries", "seeds")
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def resolve_root(root: str | os.PathLike[str] | None = None) -> Path:
+    """Return the data root: `root` > $SDGKG_ROOT > the source checkout > the packaged copy."""
+    if root is not None:
+        return _checked(Path(root), "--root")
+    if os.environ.get(ENV_VAR):
+        return _checked(Path(os.environ[ENV_VAR]), ENV_VAR)
+    checkout = _checkout_root()
+    if checkout is not None:
+        return checkout
+    packaged = _PACKAGE_DIR / "_data"
+    if _is_data_root(packaged):
+        return packaged
+    raise InputError(
+        "no sdgkg data found", hint=f"pass --root DIR or set {ENV_VAR} to a folder with kg/"
+    )
+
+
+def _checkout_root() -> Path | None:
+    # Running from src/sdgkg in a checkout: the checkout's own files win over any copy,
+    # because an editable install never refreshes the packaged copy.
+    candidate = _PACKAGE_DIR.parent.parent
+    if (candidate / "pyproject.toml").is_file() and (candidate / "kg").is_dir():
+        return candidate
+    return None
+
+
+def _is_data_root(path: Path) -> bool:
+    return (path / "kg").is_dir() or (path / "ontology").is_dir()
+
+
+def _checked(path: Path, source: str) -> Path:
+    if not path.is_dir():
+        raise InputError(f"data root {path} (from {source}) is not a directory")
+    if not _is_data_root(path):
+        raise InputError(
+            f"data root {path} (from {source}) has no kg/ or ontology/ folder",
+            hint="point it at the top folder of the sdgkg data",
+        )
+    return path.resolve()
+
+
+def graph_files(root: Path) -> list[Path]:
+    """Every Turtle file of the queried graph: ontology/ and kg/, recursively, sorted by path."""
+    files = [p for sub in ("ontology", "kg") for p in (root / sub).rglob("*.ttl") if p.is_file()]
+    return sorted(files, key=lambda p: p.relative_to(root).as_posix())
+
+
+def shape_files(root: Path) -> list[Path]:
+    """The SHACL shapes files, sorted by path."""
+    return sorted(p for p in (root / "shapes").rglob("*.ttl") if p.is_file())
+
+
+def query_dir(root: Path) -> Path:
+    """The folder of named queries."""
+    return root / "queries"
+
+
+def display_path(path: Path, root: Path | None) -> str:
+    """A path as users should see it in messages: relative to the root when inside it."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix() if root else str(path)
+    except ValueError:
+        return str(path)

@@ -1,0 +1,129 @@
+"""Rendering a QueryResult: a plain-text table, the W3C SPARQL results formats, or RDF."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from typing import Any
+
+import pyoxigraph as ox
+
+from sdgkg.engine import QueryResult, Row
+from sdgkg.errors import QueryError
+from sdgkg.serialize import to_jsonld, to_ntriples, to_turtle
+from sdgkg.terms import XSD_STRING, Term, to_oxigraph
+
+
+class ResultFormat(StrEnum):
+    TABLE = "table"
+    CSV = "csv"
+    TSV = "tsv"
+    JSON = "json"
+    XML = "xml"
+    TURTLE = "turtle"
+    JSONLD = "jsonld"
+    NT = "nt"
+
+
+TABULAR = (
+    ResultFormat.TABLE,
+    ResultFormat.CSV,
+    ResultFormat.TSV,
+    ResultFormat.JSON,
+    ResultFormat.XML,
+)
+GRAPH = (ResultFormat.TABLE, ResultFormat.TURTLE, ResultFormat.JSONLD, ResultFormat.NT)
+_W3C = {
+    ResultFormat.CSV: ox.QueryResultsFormat.CSV,
+    ResultFormat.TSV: ox.QueryResultsFormat.TSV,
+    ResultFormat.XML: ox.QueryResultsFormat.XML,
+}
+
+
+def default_format(result: QueryResult, interactive: bool) -> ResultFormat:
+    """A table for people at a terminal; csv or turtle for pipes."""
+    if interactive:
+        return ResultFormat.TABLE
+    return ResultFormat.TURTLE if result.kind == "graph" else ResultFormat.CSV
+
+
+def render(
+    result: QueryResult, fmt: ResultFormat, jsonld_context: dict[str, Any] | None = None
+) -> bytes:
+    """The result in `fmt`; QueryError when the format does not fit the kind of result."""
+    allowed = GRAPH if result.kind == "graph" else TABULAR
+    if fmt not in allowed:
+        names = ", ".join(f.value for f in allowed)
+        kind = "CONSTRUCT/DESCRIBE" if result.kind == "graph" else result.kind.upper()
+        raise QueryError(f"format {fmt.value} does not apply to a {kind} result", hint=names)
+    if result.kind == "graph":
+        return _render_graph(result, fmt, jsonld_context)
+    if fmt is ResultFormat.TABLE:
+        return render_table(result).encode("utf-8")
+    if fmt is ResultFormat.JSON:
+        return (json.dumps(sparql_json(result), ensure_ascii=False) + "\n").encode("utf-8")
+    if result.kind == "ask" and fmt in (ResultFormat.CSV, ResultFormat.TSV):
+        return b"true\n" if result.boolean else b"false\n"
+    # pyoxigraph writes the W3C formats; feed it our own (lossless) JSON results.
+    raw = json.dumps(sparql_json(result)).encode("utf-8")
+    solutions = ox.parse_query_results(raw, format=ox.QueryResultsFormat.JSON)
+    return solutions.serialize(format=_W3C[fmt])
+
+
+def sparql_json(result: QueryResult) -> dict[str, Any]:
+    """The SPARQL 1.1 Query Results JSON document of a SELECT or ASK result."""
+    if result.kind == "ask":
+        return {"head": {}, "boolean": bool(result.boolean)}
+    bindings = [_json_binding(result.variables, row) for row in result.rows]
+    return {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}
+
+
+def _json_binding(variables: tuple[str, ...], row: Row) -> dict[str, Any]:
+    return {name: _json_term(term) for name, term in zip(variables, row, strict=True) if term}
+
+
+def _json_term(term: Term) -> dict[str, str]:
+    if term.kind == "iri":
+        return {"type": "uri", "value": term.value}
+    if term.kind == "bnode":
+        return {"type": "bnode", "value": term.value}
+    if term.kind == "triple":
+        raise QueryError("triple terms cannot be written in SPARQL 1.1 results formats")
+    if term.language:
+        return {"type": "literal", "value": term.value, "xml:lang": term.language}
+    if term.datatype and term.datatype != XSD_STRING:
+        return {"type": "literal", "value": term.value, "datatype": term.datatype}
+    return {"type": "literal", "value": term.value}
+
+
+def render_table(result: QueryResult) -> str:
+    """An aligned plain-text table with prefixed IRIs, ending with a row count."""
+    if result.kind == "ask":
+        return ("true" if result.boolean else "false") + "\n"
+    if result.kind == "graph":
+        header, rows = ("subject", "predicate", "object"), [list(t) for t in result.triples]
+    else:
+        header, rows = result.variables, [list(row) for row in result.rows]
+    cells = [[t.display() if t else "" for t in row] for row in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(header)]
+    lines = [_line(header, widths), _line(["-" * w for w in widths], widths)]
+    lines += [_line(row, widths) for row in cells]
+    count = len(rows)
+    return "\n".join(lines) + f"\n({count} {'row' if count == 1 else 'rows'})\n"
+
+
+def _line(cells: list[str] | tuple[str, ...], widths: list[int]) -> str:
+    return "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip()
+
+
+def _render_graph(
+    result: QueryResult, fmt: ResultFormat, jsonld_context: dict[str, Any] | None
+) -> bytes:
+    if fmt is ResultFormat.TABLE:
+        return render_table(result).encode("utf-8")
+    triples = [ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in result.triples]
+    if fmt is ResultFormat.TURTLE:
+        return to_turtle(triples)
+    if fmt is ResultFormat.NT:
+        return to_ntriples(triples)
+    return to_jsonld(triples, jsonld_context or {})

@@ -1,0 +1,83 @@
+"""Writing sets of triples in the RDF syntaxes sdgkg outputs, always in a deterministic order."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+import pyoxigraph as ox
+
+from sdgkg.namespaces import PREFIXES
+from sdgkg.turtle import write_turtle
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def canonical_triples(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
+    """Distinct triples, blank nodes renamed canonically (RDFC-1.0), sorted with types first."""
+    unique = list(dict.fromkeys(triples))
+    if any(_has_blank(t) for t in unique):
+        dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in unique)
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        unique = [q.triple for q in dataset]
+    return sorted(unique, key=_sort_key)
+
+
+def _sort_key(triple: ox.Triple) -> tuple[str, bool, str, str]:
+    predicate = triple.predicate.value
+    return (str(triple.subject), predicate != RDF_TYPE, predicate, str(triple.object))
+
+
+def _has_blank(triple: ox.Triple) -> bool:
+    return isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode)
+
+
+def to_turtle(triples: Iterable[ox.Triple]) -> bytes:
+    """Turtle with the project prefixes; the project's canonical layout when there are no
+    blank nodes (which the curated graph never has)."""
+    ordered = canonical_triples(triples)
+    if not any(_has_blank(t) for t in ordered):
+        return write_turtle(ordered).encode("utf-8")
+    body = ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode("utf-8")
+    # pyoxigraph orders @prefix lines by hash; put them in the project's order instead.
+    lines = [line for line in body.splitlines() if not line.startswith("@prefix ")]
+    header = [f"@prefix {name}: <{iri}> ." for name, iri in PREFIXES.items()]
+    return ("\n".join(header + [""] + lines) + "\n").encode("utf-8")
+
+
+def to_ntriples(triples: Iterable[ox.Triple]) -> bytes:
+    """N-Triples, one sorted line per distinct triple."""
+    lines = sorted(f"{t} .\n" for t in canonical_triples(triples))
+    return "".join(lines).encode("utf-8")
+
+
+def to_rdfxml(triples: Iterable[ox.Triple]) -> bytes:
+    """RDF/XML by pyoxigraph: it writes triples in the order given, so the output is stable."""
+    ordered = canonical_triples(triples)
+    return ox.serialize(ordered, format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES)
+
+
+def to_jsonld(triples: Iterable[ox.Triple], context: dict[str, Any]) -> bytes:
+    """Compact JSON-LD using the given (local) context; nodes and values sorted for stable bytes."""
+    from rdflib import Graph  # rdflib only for this format: it can compact with a context
+
+    graph = Graph()
+    graph.parse(data=to_ntriples(triples), format="nt")
+    text = graph.serialize(format="json-ld", context=context, auto_compact=True)
+    return _stable_json(json.loads(text)).encode("utf-8")
+
+
+def _stable_json(document: Any) -> str:
+    return json.dumps(_sorted_values(document), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _sorted_values(node: Any) -> Any:
+    # rdflib walks a hash-ordered set; every JSON-LD array here is an unordered set of values,
+    # except inside "@context" (order kept as written) and "@list" (order is meaningful).
+    if isinstance(node, dict):
+        return {k: v if k in ("@context", "@list") else _sorted_values(v) for k, v in node.items()}
+    if isinstance(node, list):
+        items = [_sorted_values(item) for item in node]
+        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
+    return node

@@ -1,0 +1,110 @@
+"""The project's canonical Turtle: one deterministic, diff-friendly text for a set of triples.
+
+Subjects are sorted, `rdf:type` comes first, every other predicate and object is sorted, and
+only the project's fixed prefixes are used, so the same facts always give the same bytes and a
+change to the graph shows up in a diff as the lines of the facts that changed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+
+from sdgkg.errors import InputError
+from sdgkg.namespaces import PREFIXES
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+# Datatypes whose lexical form Turtle can write bare, when it is in canonical form.
+_BARE = {XSD + "integer", XSD + "boolean"}
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_LEADING = ["a", "rdf:subject", "rdf:predicate", "rdf:object"]
+_LOCAL_NAME_SAFE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+
+
+def write_turtle(triples: Iterable[Triple]) -> str:
+    """Return the canonical Turtle text of `triples` (which must hold no blank nodes)."""
+    by_subject: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for triple in triples:
+        subject = term(triple.subject)
+        predicate = "a" if triple.predicate.value == RDF_TYPE else term(triple.predicate)
+        by_subject[subject][predicate].add(term(triple.object))
+    body = [_subject_block(s, by_subject[s]) for s in sorted(by_subject, key=_subject_key)]
+    used = _used_prefixes("\n".join(body))
+    header = [f"@prefix {name}: <{iri}> ." for name, iri in PREFIXES.items() if name in used]
+    return "\n".join(header) + "\n\n" + "\n\n".join(body) + "\n"
+
+
+def term(node: NamedNode | BlankNode | Literal) -> str:
+    """Write one RDF term as Turtle, compacting IRIs with the project's prefixes."""
+    if isinstance(node, NamedNode):
+        return _iri(node.value)
+    if isinstance(node, Literal):
+        return _literal(node)
+    raise InputError(f"blank node {node} cannot be written: give the resource an IRI")
+
+
+def _subject_block(subject: str, predicates: dict[str, set[str]]) -> str:
+    lines = [subject]
+    ordered = sorted(predicates, key=_predicate_key)
+    for index, predicate in enumerate(ordered):
+        objects = sorted(predicates[predicate], key=_object_key)
+        end = " ." if index == len(ordered) - 1 else " ;"
+        if len(objects) == 1:
+            lines.append(f"    {predicate} {objects[0]}{end}")
+            continue
+        lines.append(f"    {predicate}")
+        lines.extend(f"        {obj}," for obj in objects[:-1])
+        lines.append(f"        {objects[-1]}{end}")
+    return "\n".join(lines)
+
+
+def _iri(value: str) -> str:
+    for name, namespace in PREFIXES.items():
+        local = value[len(namespace):]
+        if value.startswith(namespace) and _is_local_name(local):
+            return f"{name}:{local}"
+    return f"<{value}>"
+
+
+def _is_local_name(local: str) -> bool:
+    # A conservative subset of PN_LOCAL: no dots, colons or escapes, so the name reads back as is.
+    return bool(local) and local[0] not in "-" and set(local) <= _LOCAL_NAME_SAFE
+
+
+def _literal(node: Literal) -> str:
+    quoted = '"' + "".join(_ESCAPES.get(ch, ch) for ch in node.value) + '"'
+    if node.language:
+        return f"{quoted}@{node.language}"
+    datatype = node.datatype.value
+    if datatype == XSD + "string":
+        return quoted
+    if datatype in _BARE and _is_canonical_bare(node.value, datatype):
+        return node.value
+    return f"{quoted}^^{_iri(datatype)}"
+
+
+def _is_canonical_bare(value: str, datatype: str) -> bool:
+    if datatype == XSD + "boolean":
+        return value in ("true", "false")
+    return value.isdigit() and (value == "0" or not value.startswith("0"))
+
+
+def _predicate_key(predicate: str) -> tuple[int, str]:
+    # The type first, and a reified statement reads subject, predicate, object.
+    return (_LEADING.index(predicate) if predicate in _LEADING else len(_LEADING), predicate)
+
+
+def _subject_key(subject: str) -> tuple[bool, str]:
+    return (subject.startswith("<"), subject)
+
+
+def _object_key(obj: str) -> tuple[int, str]:
+    # IRIs first, then literals; literals order by text, then by language or datatype.
+    return (obj.startswith('"') or obj[0].isdigit() or obj in ("true", "false"), obj)
+
+
+def _used_prefixes(text: str) -> set[str]:
+    return {name for name in PREFIXES if f"{name}:" in text}

@@ -1,0 +1,210 @@
+"""SHACL validation of the graph plus new files, with a typed report.
+
+pySHACL and rdflib are imported inside the functions that need them, so querying and exporting
+never pay for them.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields, replace
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyoxigraph as ox
+
+from sdgkg.errors import InputError
+from sdgkg.graph import load_extra, load_graph
+from sdgkg.paths import display_path, resolve_root, shape_files
+from sdgkg.terms import Term
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+SH = "http://www.w3.org/ns/shacl#"
+
+
+class Severity(StrEnum):
+    VIOLATION = "violation"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """One SHACL result, in the project's term model."""
+
+    focus_node: Term
+    path: Term | None
+    value: Term | None
+    severity: Severity
+    message: str
+    constraint_component: Term
+    source_shape: Term
+    introduced: bool = False
+
+    def key(self) -> tuple[Term | None, ...]:
+        shape = self.source_shape
+        return (self.focus_node, self.path, self.value, self.constraint_component, shape)
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    conforms: bool
+    results: tuple[ValidationResult, ...]
+    report_turtle: str = ""  # the pySHACL report graph, for `--format turtle`
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for result in self.results if result.severity is severity)
+
+
+def validate(
+    root: str | os.PathLike[str] | None = None, new_files: Sequence[str | os.PathLike[str]] = ()
+) -> ValidationReport:
+    """Validate the graph plus `new_files` against shapes/; results the graph alone does not
+    have are marked `introduced`."""
+    data_root = resolve_root(root)
+    shapes = _shapes_graph(data_root)
+    store = load_graph(data_root)
+    base_nt = _union_ntriples(store)
+    load_extra(store, new_files, data_root)
+    bnodes: dict[str, Any] = {}  # shared, so both parses give base blank nodes the same identity
+    report = _run(_data_graph(_union_ntriples(store), bnodes), shapes)
+    if not new_files:
+        return report
+    base_keys = {r.key() for r in _run(_data_graph(base_nt, bnodes), shapes).results}
+    results = tuple(replace(r, introduced=r.key() not in base_keys) for r in report.results)
+    return ValidationReport(report.conforms, results, report.report_turtle)
+
+
+def _union_ntriples(store: ox.Store) -> bytes:
+    return ox.serialize((quad.triple for quad in store), format=ox.RdfFormat.N_TRIPLES)
+
+
+def _data_graph(ntriples: bytes, bnodes: dict[str, Any]) -> Graph:
+    from rdflib import Graph
+
+    graph = Graph()
+    graph.parse(io.BytesIO(ntriples), format="nt", bnode_context=bnodes)
+    return graph
+
+
+def _shapes_graph(root: Path) -> Graph:
+    from rdflib import Graph
+
+    files = shape_files(root)
+    if not files:
+        raise InputError(f"no SHACL shapes in {display_path(root / 'shapes', root)}/")
+    graph = Graph()
+    for path in files:
+        try:
+            with path.open("rb") as handle:  # a file object: rdflib never treats it as a URL
+                graph.parse(handle, format="turtle", publicID=path.as_uri())
+        except Exception as exc:  # rdflib raises many types for bad Turtle
+            message = " ".join(str(exc).split())
+            raise InputError(f"{display_path(path, root)}: {message}") from None
+    return graph
+
+
+def _run(data: Graph, shapes: Graph) -> ValidationReport:
+    from pyshacl import validate as shacl_validate
+
+    conforms, report, _ = shacl_validate(
+        data,
+        shacl_graph=shapes,
+        inference="none",
+        advanced=False,
+        js=False,
+        allow_warnings=True,
+        inplace=False,
+        do_owl_imports=False,
+    )
+    results = tuple(sorted(_results(report), key=_sort_key))
+    return ValidationReport(bool(conforms), results, report.serialize(format="turtle"))
+
+
+def _sort_key(result: ValidationResult) -> tuple[str, ...]:
+    return tuple(t.n3() if t else "" for t in result.key()) + (result.message,)
+
+
+def _results(report: Graph) -> Iterable[ValidationResult]:
+    from rdflib import RDF, URIRef
+
+    for node in report.subjects(RDF.type, URIRef(SH + "ValidationResult")):
+
+        def one(name: str, node: Any = node) -> Any:
+            return report.value(node, URIRef(SH + name))
+
+        yield ValidationResult(
+            focus_node=_term(one("focusNode")),
+            path=_term(one("resultPath")) if one("resultPath") is not None else None,
+            value=_term(one("value")) if one("value") is not None else None,
+            severity=_severity(one("resultSeverity")),
+            message=str(one("resultMessage") or ""),
+            constraint_component=_term(one("sourceConstraintComponent")),
+            source_shape=_term(one("sourceShape")),
+        )
+
+
+def _severity(node: Any) -> Severity:
+    local = str(node).removeprefix(SH).lower()
+    return Severity(local) if local in {s.value for s in Severity} else Severity.VIOLATION
+
+
+def _term(node: Any) -> Term:
+    from rdflib import BNode, Literal
+
+    if isinstance(node, BNode):
+        return Term("bnode", str(node))
+    if isinstance(node, Literal):
+        datatype = str(node.datatype) if node.datatype else None
+        return Term.literal(str(node), datatype, node.language)
+    return Term.iri(str(node))
+
+
+def render_text(report: ValidationReport) -> str:
+    """Plain words: a summary line, then one block per result."""
+    if not report.results:
+        return "The graph conforms to the shapes: no results.\n"
+    verdict = "conforms" if report.conforms else "does NOT conform"
+    counts = ", ".join(f"{report.count(s)} {s.value}(s)" for s in Severity)
+    blocks = [f"The graph {verdict} to the shapes: {counts}."]
+    blocks += [_text_block(result) for result in report.results]
+    return "\n\n".join(blocks) + "\n"
+
+
+def _text_block(result: ValidationResult) -> str:
+    mark = " (introduced by the new facts)" if result.introduced else ""
+    lines = [f"{result.severity.value.capitalize()}{mark}: {result.message}"]
+    lines.append(f"  focus node: {result.focus_node.display()}")
+    if result.path:
+        lines.append(f"  path:       {result.path.display()}")
+    if result.value:
+        lines.append(f"  value:      {result.value.display()}")
+    shape = result.source_shape.display()
+    lines.append(f"  shape:      {shape} ({result.constraint_component.display()})")
+    return "\n".join(lines)
+
+
+def render_json(report: ValidationReport) -> str:
+    """A JSON list with one object per result; terms in N-Triples syntax."""
+    items = [_json_item(result) for result in report.results]
+    return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
+
+
+def _json_item(result: ValidationResult) -> dict[str, Any]:
+    item = {}
+    for field in fields(result):
+        value = getattr(result, field.name)
+        item[field.name] = value.n3() if isinstance(value, Term) else value
+    item["severity"] = result.severity.value
+    return item
+
+
+def render_turtle(report: ValidationReport) -> str:
+    """The pySHACL report graph."""
+    return report.report_turtle

@@ -1,0 +1,77 @@
+"""`sdgkg validate`: exit 0 conforms, 1 violations, 2 unreadable input."""
+
+from __future__ import annotations
+
+import json
+
+import rdflib
+
+from sdgkg import Severity, validate
+
+SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+
+
+def test_the_fixture_graph_conforms_with_one_warning(sdgkg, root):
+    result = sdgkg("validate")
+    assert result.exit_code == 0, result.stderr
+    report = validate(root)
+    assert report.conforms
+    (warning,) = report.results
+    assert warning.severity is Severity.WARNING
+    assert warning.focus_node.display() == "kg:fact-almaty-label"
+    assert warning.introduced is False
+
+
+def test_new_facts_that_conform_exit_0(sdgkg, new_facts):
+    assert sdgkg("validate", str(new_facts / "ok.ttl")).exit_code == 0
+
+
+def test_a_violation_exits_1_and_is_marked_introduced(sdgkg, root, new_facts):
+    result = sdgkg("validate", str(new_facts / "duplicate-label.ttl"))
+    assert result.exit_code == 1
+    assert (
+        "Violation (introduced by the new facts): A centre has one preferred label" in result.stdout
+    )
+    assert "  focus node: kg:centre\n  path:       skos:prefLabel\n" in result.stdout
+    report = validate(root, [new_facts / "duplicate-label.ttl"])
+    assert not report.conforms
+    flags = {r.severity: r.introduced for r in report.results}
+    assert flags == {Severity.VIOLATION: True, Severity.WARNING: False}
+
+
+def test_json_report(sdgkg, new_facts):
+    result = sdgkg("validate", str(new_facts / "duplicate-label.ttl"), "--format", "json")
+    items = json.loads(result.stdout)
+    assert [i["severity"] for i in items] == ["violation", "warning"]
+    assert items[0] == {
+        "focus_node": "<https://w3id.org/sdgkg/id/centre>",
+        "path": "<http://www.w3.org/2004/02/skos/core#prefLabel>",
+        "value": None,
+        "severity": "violation",
+        "message": "A centre has one preferred label per language.",
+        "constraint_component": "<http://www.w3.org/ns/shacl#UniqueLangConstraintComponent>",
+        "source_shape": "<https://w3id.org/sdgkg/shapes#CentreLabelShape>",
+        "introduced": True,
+    }
+
+
+def test_turtle_report_is_the_shacl_report_graph(sdgkg, new_facts):
+    result = sdgkg("validate", str(new_facts / "duplicate-label.ttl"), "-f", "turtle")
+    graph = rdflib.Graph().parse(data=result.stdout, format="turtle")
+    assert (None, SH.conforms, rdflib.Literal(False)) in graph
+    assert len(list(graph.subjects(rdflib.RDF.type, SH.ValidationResult))) == 2
+
+
+def test_unreadable_input_exits_2_with_one_line(sdgkg, new_facts, tmp_path):
+    broken = sdgkg("validate", str(new_facts / "broken.ttl"))
+    assert broken.exit_code == 2
+    assert broken.stderr == (
+        f"Error: {new_facts / 'broken.ttl'}:5:1: A dot is expected at the end of statements\n"
+    )
+    missing = sdgkg("validate", str(tmp_path / "nope.ttl"))
+    assert (missing.exit_code, missing.stderr) == (
+        2,
+        f"Error: {tmp_path / 'nope.ttl'}: no such file\n",
+    )
+    assert sdgkg("validate", str(new_facts / "latin1.nt")).exit_code == 2
+    assert "Traceback" not in broken.output + missing.output
