@@ -17,7 +17,7 @@ import difflib
 import os
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 
@@ -229,4 +229,14 @@ def run_query(
         from sdgkg.graph import load_graph  # loading is only needed for the embedded engine
 
         engine = EmbeddedEngine(load_graph(root))
-    return engine.query(named.text, bindings)
+    return _without_params(engine.query(named.text, bindings), named)
+
+
+def _without_params(result: QueryResult, named: NamedQuery) -> QueryResult:
+    # Bound variables must be selected to be bound; their constant column is not an answer.
+    hidden = {param.name for param in named.params}
+    keep = [i for i, name in enumerate(result.variables) if name not in hidden]
+    if result.kind != "select" or len(keep) == len(result.variables):
+        return result
+    rows = tuple(tuple(row[i] for i in keep) for row in result.rows)
+    return replace(result, variables=tuple(result.variables[i] for i in keep), rows=rows)
