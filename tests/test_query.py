@@ -18,11 +18,11 @@ def test_select_json_is_w3c_sparql_results_json(sdgkg):
     result = sdgkg("query", "labels", "-p", "lang=en", "--format", "json")
     assert result.exit_code == 0, result.stderr
     doc = json.loads(result.stdout)
-    assert doc["head"]["vars"] == ["entity", "label", "lang"]
+    # Parameter variables are bound, not answers: their columns are left out.
+    assert doc["head"]["vars"] == ["label", "language"]
     (binding,) = doc["results"]["bindings"]
-    assert binding["entity"] == {"type": "uri", "value": CENTRE}
     assert binding["label"] == {"type": "literal", "value": "UN SDG Centre", "xml:lang": "en"}
-    assert binding["lang"] == {"type": "literal", "value": "en"}
+    assert binding["language"] == {"type": "literal", "value": "en"}
 
 
 def test_select_xml_is_w3c_sparql_results_xml(sdgkg):
@@ -31,7 +31,7 @@ def test_select_xml_is_w3c_sparql_results_xml(sdgkg):
     tree = ET.fromstring(result.stdout)
     assert tree.tag == f"{SRX}sparql"
     names = [v.get("name") for v in tree.find(f"{SRX}head")]
-    assert names == ["entity", "label", "lang"]
+    assert names == ["label", "language"]
     rows = tree.find(f"{SRX}results").findall(f"{SRX}result")
     assert len(rows) == 3
     label = rows[0].find(f"{SRX}binding[@name='label']/{SRX}literal")
@@ -41,24 +41,26 @@ def test_select_xml_is_w3c_sparql_results_xml(sdgkg):
 def test_select_csv_and_tsv_headers(sdgkg):
     csv_out = sdgkg("query", "labels", "--format", "csv").stdout
     rows = list(csv.reader(io.StringIO(csv_out)))
-    assert rows[0] == ["entity", "label", "lang"]
-    assert rows[1] == [CENTRE, "UN SDG Centre", ""]
+    assert rows[0] == ["label", "language"]
+    assert rows[1] == ["UN SDG Centre", "en"]
     tsv_out = sdgkg("query", "labels", "--format", "tsv").stdout
     lines = tsv_out.splitlines()
-    assert lines[0] == "?entity\t?label\t?lang"
-    assert lines[1] == f'<{CENTRE}>\t"UN SDG Centre"@en\t'
+    assert lines[0] == "?label\t?language"
+    assert lines[1] == '"UN SDG Centre"@en\t"en"'
 
 
 def test_without_a_terminal_select_defaults_to_csv(sdgkg):
-    assert sdgkg("query", "labels").stdout.startswith("entity,label,lang")
+    assert sdgkg("query", "labels").stdout.startswith("label,language")
 
 
 def test_table_compacts_iris_and_shows_language_tags(sdgkg):
     out = sdgkg("query", "labels", "--format", "table").stdout
     lines = out.splitlines()
-    assert lines[0].split() == ["entity", "label", "lang"]
-    assert lines[2].startswith('kg:centre  "UN SDG Centre"@en')
+    assert lines[0].split() == ["label", "language"]
+    assert lines[2].startswith('"UN SDG Centre"@en  "en"')
     assert lines[-1] == "(3 rows)"
+    sparql = 'SELECT ?s WHERE { ?s skos:prefLabel "UN SDG Centre"@en }'
+    assert sdgkg("query", sparql, "--format", "table").stdout.splitlines()[2] == "kg:centre"
 
 
 @pytest.mark.parametrize(
