@@ -15,9 +15,23 @@ _LABELS = """SELECT ?lang (COUNT(*) AS ?n) WHERE {
   SELECT DISTINCT ?s ?p ?label WHERE {
     VALUES ?p { skos:prefLabel skos:altLabel rdfs:label } ?s ?p ?label }
 } GROUP BY (LANG(?label) AS ?lang) ORDER BY ?lang"""
-_EVIDENCE = """SELECT (COUNT(DISTINCT ?st) AS ?all) (COUNT(DISTINCT ?with) AS ?n) WHERE {
-  ?st a rdf:Statement .
-  OPTIONAL { ?st prov:wasDerivedFrom ?source BIND(?st AS ?with) }
+# A curated fact: a triple about one of the graph's own resources, other than its types, labels
+# and alignments, and not part of the evidence machinery itself (as in the checks/ queries).
+_EVIDENCE = """SELECT (COUNT(*) AS ?facts) (SUM(?evidenced) AS ?n) WHERE {
+  SELECT DISTINCT ?s ?p ?o (IF(EXISTS {
+      ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?source
+    }, 1, 0) AS ?evidenced)
+  WHERE {
+    ?s ?p ?o .
+    FILTER (STRSTARTS(STR(?s), STR(kg:)))
+    FILTER (?p NOT IN (rdf:type, skos:prefLabel, skos:altLabel, skos:exactMatch, skos:inScheme,
+      rdfs:seeAlso))
+    FILTER NOT EXISTS {
+      VALUES ?infrastructure { rdf:Statement oa:SpecificResource oa:TextPositionSelector
+        oa:TextQuoteSelector schema:CreativeWork schema:NewsArticle }
+      ?s a ?infrastructure .
+    }
+  }
 }"""
 
 
@@ -26,12 +40,12 @@ class GraphStats:
     triples: int
     classes: tuple[tuple[str, int], ...]  # (class IRI, distinct instances), most used first
     labels_by_language: tuple[tuple[str, int], ...]  # ("" for labels without a language)
-    statements: int  # rdf:Statement nodes (reified facts)
-    statements_with_evidence: int  # those with prov:wasDerivedFrom
+    facts: int  # curated facts (see _EVIDENCE)
+    facts_with_evidence: int  # those a reified statement links to a passage or source
 
     @property
     def evidence_share(self) -> float:
-        return self.statements_with_evidence / self.statements if self.statements else 0.0
+        return self.facts_with_evidence / self.facts if self.facts else 0.0
 
 
 def graph_stats(store: object, engine: Engine | None = None) -> GraphStats:
@@ -43,8 +57,8 @@ def graph_stats(store: object, engine: Engine | None = None) -> GraphStats:
         triples=_int(engine.query(_TRIPLES).rows[0][0]),
         classes=classes,
         labels_by_language=_pairs(engine, _LABELS),
-        statements=_int(evidence[0]),
-        statements_with_evidence=_int(evidence[1]),
+        facts=_int(evidence[0]),
+        facts_with_evidence=_int(evidence[1]),
     )
 
 
@@ -66,8 +80,7 @@ def render_text(stats: GraphStats) -> str:
     share = f"{stats.evidence_share:.0%}"
     lines += [
         "",
-        f"Facts (rdf:Statement): {stats.statements}, with evidence: "
-        f"{stats.statements_with_evidence} ({share})",
+        f"Curated facts with evidence: {stats.facts_with_evidence} of {stats.facts} ({share})",
     ]
     return "\n".join(lines) + "\n"
 
