@@ -132,9 +132,10 @@ def _sort_key(result: ValidationResult) -> tuple[str, ...]:
 
 
 def _results(report: Graph) -> Iterable[ValidationResult]:
-    from rdflib import RDF, URIRef
+    from rdflib import URIRef
 
-    for node in report.subjects(RDF.type, URIRef(SH + "ValidationResult")):
+    # Only top-level results: a failed sh:node also nests its own results as sh:detail.
+    for node in report.objects(None, URIRef(SH + "result")):
 
         def one(name: str, node: Any = node) -> Any:
             return report.value(node, URIRef(SH + name))
