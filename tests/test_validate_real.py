@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from sdgkg.cli import app
 
+SH = "http://www.w3.org/ns/shacl#"
 REPO = Path(__file__).resolve().parent.parent
 PREFIXES = """@prefix kg: <https://w3id.org/sdgkg/id/> .
 @prefix schema: <https://schema.org/> .
@@ -33,7 +34,7 @@ def test_a_misspelt_predicate_on_the_centre_is_a_violation_the_new_file_introduc
     result = validate(tmp_path, typo, "-f", "json")
     assert result.exit_code == 1
     results = json.loads(result.stdout)
-    closed = [r for r in results if r["constraint_component"].endswith("#ClosedConstraintComponent>")]
+    closed = [r for r in results if r["constraint_component"] == f"<{SH}ClosedConstraintComponent>"]
     assert closed and all(r["introduced"] for r in closed)
     assert closed[0]["focus_node"] == "<https://w3id.org/sdgkg/id/centre>"
     assert closed[0]["path"] == "<https://w3id.org/sdgkg/ontology#hasPilar>"
