@@ -31,7 +31,8 @@ def test_select_xml_is_w3c_sparql_results_xml(sdgkg):
     tree = ET.fromstring(result.stdout)
     assert tree.tag == f"{SRX}sparql"
     names = [v.get("name") for v in tree.find(f"{SRX}head")]
-    assert names == ["label", "language"]
+    # An optional parameter left unbound is an ordinary (here empty) column.
+    assert names == ["label", "language", "lang"]
     rows = tree.find(f"{SRX}results").findall(f"{SRX}result")
     assert len(rows) == 3
     label = rows[0].find(f"{SRX}binding[@name='label']/{SRX}literal")
@@ -41,22 +42,22 @@ def test_select_xml_is_w3c_sparql_results_xml(sdgkg):
 def test_select_csv_and_tsv_headers(sdgkg):
     csv_out = sdgkg("query", "labels", "--format", "csv").stdout
     rows = list(csv.reader(io.StringIO(csv_out)))
-    assert rows[0] == ["label", "language"]
-    assert rows[1] == ["UN SDG Centre", "en"]
+    assert rows[0] == ["label", "language", "lang"]
+    assert rows[1] == ["UN SDG Centre", "en", ""]
     tsv_out = sdgkg("query", "labels", "--format", "tsv").stdout
     lines = tsv_out.splitlines()
-    assert lines[0] == "?label\t?language"
-    assert lines[1] == '"UN SDG Centre"@en\t"en"'
+    assert lines[0] == "?label\t?language\t?lang"
+    assert lines[1] == '"UN SDG Centre"@en\t"en"\t'
 
 
 def test_without_a_terminal_select_defaults_to_csv(sdgkg):
-    assert sdgkg("query", "labels").stdout.startswith("label,language")
+    assert sdgkg("query", "labels").stdout.startswith("label,language,lang")
 
 
 def test_table_compacts_iris_and_shows_language_tags(sdgkg):
     out = sdgkg("query", "labels", "--format", "table").stdout
     lines = out.splitlines()
-    assert lines[0].split() == ["label", "language"]
+    assert lines[0].split() == ["label", "language", "lang"]
     assert lines[2].startswith('"UN SDG Centre"@en  "en"')
     assert lines[-1] == "(3 rows)"
     sparql = 'SELECT ?s WHERE { ?s skos:prefLabel "UN SDG Centre"@en }'

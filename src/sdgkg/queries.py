@@ -229,12 +229,12 @@ def run_query(
         from sdgkg.graph import load_graph  # loading is only needed for the embedded engine
 
         engine = EmbeddedEngine(load_graph(root))
-    return _without_params(engine.query(named.text, bindings), named)
+    return _without_bound(engine.query(named.text, bindings), set(bindings))
 
 
-def _without_params(result: QueryResult, named: NamedQuery) -> QueryResult:
+def _without_bound(result: QueryResult, hidden: set[str]) -> QueryResult:
     # Bound variables must be selected to be bound; their constant column is not an answer.
-    hidden = {param.name for param in named.params}
+    # An optional parameter left unbound stays a column: it varies like any other variable.
     keep = [i for i, name in enumerate(result.variables) if name not in hidden]
     if result.kind != "select" or len(keep) == len(result.variables):
         return result

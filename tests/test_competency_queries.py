@@ -1,0 +1,204 @@
+"""Each competency query answers what the seed article says.
+
+The expected rows are written from reading the seed (and, for facts from elsewhere, the source
+the graph names), not by running the query and pasting its output.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from sdgkg import list_queries, run_query
+
+from .conftest import REPO
+
+KG = "https://w3id.org/sdgkg/id/"
+SEED = KG + "source-kazinform-2025-08-06"
+# The named queries this file pins down; a new query must join them.
+COVERED = {
+    "centre-names", "centre-profile", "collaborators", "countries-served",
+    "decision-and-agreement", "evidence", "frameworks", "functions", "parent-chain",
+    "pending-tasks", "people-and-roles", "pillars", "quotes", "source-summary",
+}
+
+
+def rows(name: str, *columns: str, **params: str) -> list[tuple[str | None, ...]]:
+    """The chosen columns of a named query's rows, as plain strings, in the query's order."""
+    result = run_query(name, params, root=REPO)
+    index = [result.variables.index(column) for column in columns]
+    return [tuple(None if row[i] is None else row[i].value for i in index) for row in result.rows]
+
+
+def test_centre_names_in_three_languages() -> None:
+    assert rows("centre-names", "kind", "language", "name") == [
+        ("full", "en", "United Nations Regional Centre for the Sustainable Development Goals "
+         "for Central Asia and Afghanistan"),
+        ("full", "kk", "Біріккен Ұлттар Ұйымының Орталық Азия мен Ауғанстан үшін тұрақты даму "
+         "мақсаттарына арналған өңірлік орталығы"),
+        ("full", "ru", "Региональный центр ООН по Целям устойчивого развития для Центральной "
+         "Азии и Афганистана"),
+        ("short", "en", "UN Regional Centre in Almaty"),
+        ("short", "kk", "Алматыдағы БҰҰ өңірлік орталығы"),
+        ("short", "ru", "Региональный центр ООН в Алматы"),
+    ]
+
+
+def test_centre_names_in_one_language() -> None:
+    assert [name for (name,) in rows("centre-names", "name", lang="ru")] == [
+        "Региональный центр ООН по Целям устойчивого развития для Центральной Азии и Афганистана",
+        "Региональный центр ООН в Алматы",
+    ]
+
+
+def test_centre_profile() -> None:
+    columns = ("location", "country", "parent", "region", "separateStructure", "firstOfItsKind")
+    assert rows("centre-profile", *columns) == [
+        ("Almaty", "Kazakhstan", "United Nations Department of Economic and Social Affairs",
+         "Central Asia and Afghanistan", "false", "true"),
+    ]
+
+
+def test_parent_chain_goes_through_desa_to_the_un() -> None:
+    assert rows("parent-chain", "level", "parent") == [
+        ("1", KG + "un-desa"),
+        ("2", KG + "united-nations"),
+    ]
+
+
+def test_parent_chain_of_another_unit() -> None:
+    assert rows("parent-chain", "parent", unit="kg:un-desa") == [(KG + "united-nations",)]
+
+
+def test_pillars_in_source_order() -> None:
+    assert rows("pillars", "position", "name", lang="kk") == [
+        ("1", "Орнықты экономикалық өсім"),
+        ("2", "Әлеуметтік әділеттілік"),
+        ("3", "Қоршаған ортаны қорғау"),
+    ]
+
+
+def test_functions_in_source_order() -> None:
+    slugs = [
+        "regional-programmes",
+        "coordinate-un-agencies",
+        "partnerships",
+        "regional-dialogue",
+        "experience-exchange",
+        "digital-transformation",
+        "youth-engagement",
+        "peaceful-sustainable-society",
+    ]
+    assert rows("functions", "position", "function") == [
+        (str(n), KG + "function-" + slug) for n, slug in enumerate(slugs, 1)
+    ]
+
+
+def test_partnership_function_involves_four_kinds_of_partner() -> None:
+    involved = dict(rows("functions", "function", "involves"))[KG + "function-partnerships"]
+    assert sorted(involved.split("; ")) == [
+        "Financial organisations",
+        "Non-governmental organisations",
+        "Private sector",
+        "State bodies",
+    ]
+
+
+def test_pending_tasks_in_order() -> None:
+    assert rows("pending-tasks", "position", "name", "status", "completedBy", "completedOn") == [
+        ("1", "Define the centre's specific tasks", "pending", None, None),
+        ("2", "Develop financing mechanisms and a memorandum", "pending", None, None),
+        ("3", "Approve the staffing structure and the draft budget", "pending", None, None),
+        ("4", "Appoint the centre's leadership", "pending", None, None),
+    ]
+
+
+def test_countries_served_are_central_asia_and_afghanistan() -> None:
+    assert rows("countries-served", "name", "m49") == [
+        ("Afghanistan", "004"),
+        ("Kazakhstan", "398"),
+        ("Kyrgyzstan", "417"),
+        ("Tajikistan", "762"),
+        ("Turkmenistan", "795"),
+        ("Uzbekistan", "860"),
+    ]
+
+
+def test_people_and_roles() -> None:
+    assert rows("people-and-roles", "name", "role", "wikidata") == [
+        ("António Guterres", "Secretary-General of the United Nations",
+         "http://www.wikidata.org/entity/Q311440"),
+        ("Kassym-Jomart Tokayev", "President of Kazakhstan",
+         "http://www.wikidata.org/entity/Q200881"),
+    ]
+
+
+def test_who_decided_and_who_signed() -> None:
+    assert rows("decision-and-agreement", "role", "agentName", "date") == [
+        ("decided", "United Nations General Assembly", "2025-03-04"),
+        ("signed", "Government of Kazakhstan", "2025-08-03"),
+        ("signed", "United Nations", "2025-08-03"),
+    ]
+
+
+def test_quotes_with_speakers_in_order_of_the_article() -> None:
+    quotes = rows("quotes", "speakerName", "text")
+    assert [speaker for speaker, _ in quotes] == [
+        "Kassym-Jomart Tokayev",
+        "Kassym-Jomart Tokayev",
+        "António Guterres",
+        "António Guterres",
+        "United Nations",
+    ]
+    assert quotes[2][1] == "өңір үшін жаңа кезеңнің басталуы"
+    assert quotes[4][1].startswith("Біз орталық «Болашақ үшін пакт» шеңберінде")
+
+
+def test_frameworks_the_centre_prioritises() -> None:
+    assert rows("frameworks", "relation", "framework", "identifier") == [
+        ("advances", KG + "sdgs", None),
+        ("special attention", KG + "pact-for-the-future", "A/RES/79/1"),
+        ("special attention", KG + "lldc-programme-of-action", "A/RES/79/233"),
+        ("special attention", KG + "support-to-afghanistan", None),
+    ]
+
+
+def test_close_collaborators() -> None:
+    assert rows("collaborators", "collaborator") == [
+        (KG + "regional-agencies",),
+        (KG + "resident-coordinators",),
+        (KG + "un-sustainable-development-groups",),
+    ]
+
+
+def test_evidence_for_the_parent_link_is_the_sentence_that_says_it() -> None:
+    columns = ("object", "source", "start", "end", "sentence", "attributedTo")
+    assert rows("evidence", *columns, predicate="org:subOrganizationOf") == [
+        (KG + "un-desa", SEED, "1217", "1296",
+         "Ол БҰҰ Экономикалық және әлеуметтік мәселелер департаментінің құрылымына енеді.",
+         KG + "un-office-in-kazakhstan"),
+    ]
+
+
+def test_evidence_for_a_fact_from_elsewhere_names_its_source() -> None:
+    evidence = rows("evidence", "source", "sentence", subject="kg:ga-decision",
+                    predicate="dcterms:date")
+    assert evidence == [(KG + "source-astanatimes-2025-03", None)]
+
+
+def test_source_summary() -> None:
+    columns = ("title", "publisher", "published", "dateline", "language", "file")
+    assert rows("source-summary", *columns) == [
+        ("Алматыдағы БҰҰ өңірлік орталығы қандай міндет атқарады", "Kazinform news agency",
+         "2025-08-06", "АСТАНА", "kk", "seeds/kazinform-2025-08-06-un-sdg-centre-almaty.kk.txt"),
+    ]
+
+
+def test_every_competency_query_has_a_test() -> None:
+    named = {q.name for q in list_queries(REPO) if not q.name.startswith("checks/")}
+    assert named == COVERED
+
+
+@pytest.mark.parametrize("name", sorted(COVERED))
+def test_competency_query_has_a_title_and_description(name: str) -> None:
+    (query,) = [q for q in list_queries(REPO) if q.name == name]
+    assert query.title and query.description
