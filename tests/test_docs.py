@@ -51,3 +51,24 @@ def test_every_named_query_is_documented(name: str) -> None:
         assert "queries/checks/" in README
     else:
         assert f"| `{name}` |" in README
+
+
+def readme_transcripts() -> list[tuple[str, str]]:
+    """`$ sdgkg ...` blocks: the command and the output the README shows for it."""
+    blocks = re.findall(r"```text\n\$ (sdgkg [^\n]*)\n(.*?)```", README, flags=re.DOTALL)
+    return [(command, output) for command, output in blocks]
+
+
+@pytest.mark.parametrize(("command", "shown"), readme_transcripts())
+def test_readme_transcript_is_what_the_command_prints(
+    command: str, shown: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SDGKG_ROOT", str(REPO))
+    # The README shows a terminal, where the default format is the table.
+    result = CliRunner().invoke(app, [*shlex.split(command)[1:], "--format", "table"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == shown
+
+
+def test_readme_has_a_transcript() -> None:
+    assert readme_transcripts()
