@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from sdgkg.errors import InputError
-from sdgkg.namespaces import PREFIXES
+from sdgkg.namespaces import PREFIXES, compact
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -21,7 +21,6 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 _BARE = {XSD + "integer", XSD + "boolean"}
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _LEADING = ["a", "rdf:subject", "rdf:predicate", "rdf:object"]
-_LOCAL_NAME_SAFE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
 
 
 def write_turtle(triples: Iterable[Triple]) -> str:
@@ -32,7 +31,7 @@ def write_turtle(triples: Iterable[Triple]) -> str:
         predicate = "a" if triple.predicate.value == RDF_TYPE else term(triple.predicate)
         by_subject[subject][predicate].add(term(triple.object))
     body = [_subject_block(s, by_subject[s]) for s in sorted(by_subject, key=_subject_key)]
-    used = _used_prefixes("\n".join(body))
+    used = {_prefix_of(t) for s, ps in by_subject.items() for t in [s, *ps, *_objects(ps)]}
     header = [f"@prefix {name}: <{iri}> ." for name, iri in PREFIXES.items() if name in used]
     return "\n".join(header) + "\n\n" + "\n\n".join(body) + "\n"
 
@@ -40,7 +39,7 @@ def write_turtle(triples: Iterable[Triple]) -> str:
 def term(node: NamedNode | BlankNode | Literal) -> str:
     """Write one RDF term as Turtle, compacting IRIs with the project's prefixes."""
     if isinstance(node, NamedNode):
-        return _iri(node.value)
+        return compact(node.value)
     if isinstance(node, Literal):
         return _literal(node)
     raise InputError(f"blank node {node} cannot be written: give the resource an IRI")
@@ -61,19 +60,6 @@ def _subject_block(subject: str, predicates: dict[str, set[str]]) -> str:
     return "\n".join(lines)
 
 
-def _iri(value: str) -> str:
-    for name, namespace in PREFIXES.items():
-        local = value[len(namespace):]
-        if value.startswith(namespace) and _is_local_name(local):
-            return f"{name}:{local}"
-    return f"<{value}>"
-
-
-def _is_local_name(local: str) -> bool:
-    # A conservative subset of PN_LOCAL: no dots, colons or escapes, so the name reads back as is.
-    return bool(local) and local[0] not in "-" and set(local) <= _LOCAL_NAME_SAFE
-
-
 def _literal(node: Literal) -> str:
     quoted = '"' + "".join(_ESCAPES.get(ch, ch) for ch in node.value) + '"'
     if node.language:
@@ -83,7 +69,7 @@ def _literal(node: Literal) -> str:
         return quoted
     if datatype in _BARE and _is_canonical_bare(node.value, datatype):
         return node.value
-    return f"{quoted}^^{_iri(datatype)}"
+    return f"{quoted}^^{compact(datatype)}"
 
 
 def _is_canonical_bare(value: str, datatype: str) -> bool:
@@ -106,5 +92,13 @@ def _object_key(obj: str) -> tuple[int, str]:
     return (obj.startswith('"') or obj[0].isdigit() or obj in ("true", "false"), obj)
 
 
-def _used_prefixes(text: str) -> set[str]:
-    return {name for name in PREFIXES if f"{name}:" in text}
+def _objects(predicates: dict[str, set[str]]) -> list[str]:
+    return [obj for objects in predicates.values() for obj in objects]
+
+
+def _prefix_of(written: str) -> str | None:
+    """The prefix a written term uses (a literal's through its datatype), if any."""
+    if written.startswith('"'):
+        written = written.rpartition('"')[2].removeprefix("^^")  # "@en", "xsd:date" or ""
+    name, colon, _ = written.partition(":")
+    return name if colon and not written.startswith("<") else None
