@@ -1,15 +1,18 @@
 """The `sdgkg` command: each command parses options, calls one library function, renders.
 
 Exit codes: 0 success (or the data conforms), 1 SHACL violations, 2 usage or input error.
+
+Start-up discipline: this module imports only typer, the standard library and the light
+`sdgkg.errors`/`sdgkg.formats`; each command imports the library modules it uses inside its
+body, so `sdgkg --help` loads no RDF code and `sdgkg query` never loads rdflib or pySHACL
+unless the output format needs them (bench/RESULTS.md records the import-time profile).
 """
 
 from __future__ import annotations
 
-import json
 import sys
 from dataclasses import dataclass
 from enum import StrEnum
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -17,9 +20,7 @@ import typer
 from typer.core import TyperGroup
 
 from sdgkg.errors import SdgkgError
-from sdgkg.export import ExportFormat, export_graph, load_context, write_atomically
-from sdgkg.queries import list_queries, parse_assignments, run_query
-from sdgkg.results import ResultFormat, default_format, render
+from sdgkg.formats import ExportFormat, ResultFormat
 
 
 class _FunnelGroup(TyperGroup):
@@ -72,6 +73,8 @@ class ReportFormat(StrEnum):
 
 def _version(value: bool) -> None:
     if value:
+        from importlib.metadata import PackageNotFoundError, version  # 15 ms: only when asked
+
         try:
             typer.echo(f"sdgkg {version('sdgkg')}")
         except PackageNotFoundError:
@@ -141,10 +144,17 @@ def query(
       sdgkg query queries/centre-names.rq --format json
       sdgkg query 'SELECT ?p ?o WHERE { kg:centre ?p ?o }'
     """
+    from sdgkg.queries import parse_assignments, run_query
+    from sdgkg.results import default_format, render
+
     root = _root(ctx)
     result = run_query(query, parse_assignments(param or []), root)
     chosen = fmt or default_format(result, _interactive())
-    context = load_context(root) if chosen is ResultFormat.JSONLD else None
+    context = None
+    if chosen is ResultFormat.JSONLD:
+        from sdgkg.export import load_context
+
+        context = load_context(root)
     _emit(render(result, chosen, context))
 
 
@@ -162,6 +172,10 @@ def list_named_queries(
       sdgkg queries
       sdgkg queries --format json
     """
+    import json
+
+    from sdgkg.queries import list_queries
+
     found = list_queries(_root(ctx))
     if fmt is ReportFormat.JSON:
         _emit(json.dumps([q.as_dict() for q in found], indent=2, ensure_ascii=False) + "\n")
@@ -189,6 +203,8 @@ def export(
       sdgkg export --format jsonld --output sdgkg.jsonld
       sdgkg export --format trig      (one named graph per source file)
     """
+    from sdgkg.export import export_graph, write_atomically
+
     data = export_graph(fmt, _root(ctx))
     if output is None:
         _emit(data)

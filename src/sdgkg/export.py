@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
 from sdgkg.errors import InputError
+from sdgkg.formats import ExportFormat
 from sdgkg.graph import load_graph
 from sdgkg.namespaces import PREFIXES
 from sdgkg.paths import resolve_root
@@ -19,15 +19,6 @@ from sdgkg.serialize import canonical_triples, to_jsonld, to_ntriples, to_rdfxml
 
 CONTEXT_FILE = Path("ontology") / "context.jsonld"
 _CONTEXT_NAME = CONTEXT_FILE.as_posix()
-
-
-class ExportFormat(StrEnum):
-    TURTLE = "turtle"
-    NT = "nt"
-    NQUADS = "nquads"
-    TRIG = "trig"
-    XML = "xml"
-    JSONLD = "jsonld"
 
 
 def export_graph(

@@ -3,27 +3,15 @@
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 from typing import Any
 
 import pyoxigraph as ox
 
 from sdgkg.engine import QueryResult, Row
 from sdgkg.errors import QueryError
+from sdgkg.formats import ResultFormat
 from sdgkg.serialize import to_jsonld, to_ntriples, to_turtle
 from sdgkg.terms import XSD_STRING, Term, to_oxigraph
-
-
-class ResultFormat(StrEnum):
-    TABLE = "table"
-    CSV = "csv"
-    TSV = "tsv"
-    JSON = "json"
-    XML = "xml"
-    TURTLE = "turtle"
-    JSONLD = "jsonld"
-    NT = "nt"
-
 
 TABULAR = (
     ResultFormat.TABLE,
