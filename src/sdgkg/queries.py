@@ -226,9 +226,9 @@ def run_query(
     named = query if isinstance(query, NamedQuery) else resolve_query(query, root)
     bindings = bind_params(named, params or {})
     if engine is None:
-        from sdgkg.graph import load_graph  # loading is only needed for the embedded engine
+        from sdgkg.index import query_store  # loading is only needed for the embedded engine
 
-        engine = EmbeddedEngine(load_graph(root))
+        engine = EmbeddedEngine(query_store(root))
     return _without_bound(engine.query(named.text, bindings), set(bindings))
 
 

@@ -1,0 +1,82 @@
+"""The persistent index: built once, reused while the files are unchanged, never stale."""
+
+from __future__ import annotations
+
+import multiprocessing
+from pathlib import Path
+
+import pytest
+
+from sdgkg import index
+from sdgkg.queries import run_query
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+@pytest.fixture(autouse=True)
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("SDGKG_CACHE_DIR", str(folder))
+    monkeypatch.delenv("SDGKG_NO_INDEX", raising=False)
+    monkeypatch.setattr(index, "INDEX_MIN_BYTES", 0)  # index even the tiny fixture graph
+    return folder
+
+
+def built(cache: Path) -> list[str]:
+    layout = cache / "index-v1"
+    return (
+        sorted(p.name for p in layout.iterdir() if not p.name.startswith("."))
+        if layout.is_dir()
+        else []
+    )
+
+
+def count(root: Path) -> int:
+    return int(run_query(COUNT, root=root).rows[0][0].value)
+
+
+def test_query_builds_the_index_once_and_reuses_it(root, cache):
+    first = count(root)
+    names = built(cache)
+    assert len(names) == 1
+    marker = cache / "index-v1" / names[0] / "CURRENT"
+    stamp = marker.stat().st_mtime_ns
+    assert count(root) == first
+    assert built(cache) == names and marker.stat().st_mtime_ns == stamp
+
+
+def test_a_changed_file_gets_a_new_index_never_a_stale_answer(root, cache):
+    before = count(root)
+    target = next((root / "kg").rglob("*.ttl"))
+    target.write_text(
+        target.read_text(encoding="utf-8")
+        + '\n<https://w3id.org/sdgkg/id/x> <https://schema.org/name> "x" .\n',
+        encoding="utf-8",
+    )
+    assert count(root) == before + 1
+    assert len(built(cache)) == 2
+
+
+def test_the_index_is_opened_read_only(root):
+    store = index.open_index(root)
+    with pytest.raises(RuntimeError, match="read-write"):
+        store.update("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+
+
+def test_small_graphs_skip_the_index(root, cache, monkeypatch):
+    monkeypatch.setattr(index, "INDEX_MIN_BYTES", 10**9)
+    count(root)
+    assert built(cache) == []
+
+
+def _open_and_count(root: str) -> int:
+    return len(index.open_index(Path(root)))
+
+
+def test_two_processes_building_at_once_both_get_a_whole_index(root, cache):
+    context = multiprocessing.get_context("spawn")  # children read SDGKG_CACHE_DIR afresh
+    with context.Pool(2) as pool:
+        sizes = pool.map(_open_and_count, [str(root)] * 2)
+    assert sizes[0] == sizes[1] == count(root)
+    assert len(built(cache)) == 1
+    assert not [p for p in (cache / "index-v1").iterdir() if p.name.startswith(".build-")]
