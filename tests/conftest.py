@@ -47,3 +47,11 @@ def sdgkg(runner: CliRunner, root: Path) -> Callable[..., Result]:
 
 def real_data_exists() -> bool:
     return (REPO / "kg").is_dir() and any((REPO / "kg").rglob("*.ttl"))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Indexes and cached reports go to a temporary folder, never the user's cache."""
+    import os
+
+    os.environ["SDGKG_CACHE_DIR"] = str(tmp_path_factory.mktemp("sdgkg-cache"))

@@ -1,0 +1,428 @@
+"""Focus-node (delta) validation: check only what new facts can change.
+
+A full pySHACL run over a large graph costs minutes; new facts can only change the results of
+focus nodes whose shapes read a changed edge. This module works out which nodes those are,
+copies the part of the graph their shapes can read into a small rdflib graph, runs pySHACL
+on it and keeps the results of those focus nodes. The graph's own results (computed once per
+version of the graph and shapes, then cached) supply everything else, and also tell which
+results the new facts introduce, so pySHACL never runs twice.
+
+How far a shape reads is taken from the shapes themselves:
+- `sh:path` predicates are read forward from a node; `sh:inversePath` ones backward;
+- a SPARQL constraint's triple patterns, taken in order from `$this`, read their predicates
+  forward (subject bound), backward (only the object bound) or both (neither bound); a
+  pattern with `$this` as its predicate reads every triple of that property;
+- closed shapes and `sh:class` read all outgoing edges (the types) of the nodes they reach;
+  `rdf:type` is never read backward (shapes find nodes by class only through targets);
+- `sh:targetSubjectsOf`/`sh:targetObjectsOf` make subjects/objects of a predicate focus nodes.
+A change to a node's outgoing edges can therefore reach the focus nodes that read the node
+forward, and a change to its incoming edges those that read it backward, up to `REACH` steps
+(the deepest read in the project's shapes is two steps plus the value's type). Deltas this
+analysis does not cover (blank nodes, changes to the class hierarchy or to shapes, unbounded
+paths) fall back to a full run. tests/test_delta.py checks over many generated deltas that the
+results equal those of a full run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyoxigraph as ox
+
+from sdgkg.graph import load_extra
+from sdgkg.terms import Term
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+    from sdgkg.validation import ValidationReport, ValidationResult
+
+SH = "http://www.w3.org/ns/shacl#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+SUBCLASS = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
+REACH = 3
+ANY = "*"  # stands for every predicate, in Reads
+THIS = "$this"  # a pattern uses the focus node as its predicate
+# New statements about terms of these namespaces (or with the predicates below) change what
+# shapes target or how: validate everything.
+_SCHEMA_NAMESPACES = (
+    "http://www.w3.org/2000/01/rdf-schema#",
+    "http://www.w3.org/2002/07/owl#",
+    SH,
+    "https://w3id.org/sdgkg/ontology#",
+)
+_SCHEMA_PREDICATES = {
+    "http://www.w3.org/2000/01/rdf-schema#subClassOf",
+    "http://www.w3.org/2000/01/rdf-schema#subPropertyOf",
+    "http://www.w3.org/2002/07/owl#imports",
+}
+_UNBOUNDED = ("zeroOrMorePath", "oneOrMorePath", "zeroOrOnePath", "target")
+
+
+@dataclass(frozen=True)
+class Reads:
+    """Which predicates the shapes read forward, backward, or target on."""
+
+    forward: frozenset[str]
+    backward: frozenset[str]
+    target_objects: frozenset[str]
+    bounded: bool  # False: some path is unbounded, so no delta analysis
+    # Classes whose members a constraint checks through the triples using them as predicate.
+    property_classes: frozenset[str] = frozenset()
+
+
+def shape_reads(shapes: Graph) -> Reads:
+    """Collect the predicates a shapes graph reads, by direction."""
+    from rdflib import BNode, URIRef
+    from rdflib.collection import Collection
+
+    sh = lambda name: URIRef(SH + name)  # noqa: E731
+    forward, backward = set(), set()
+    bounded = not any((None, sh(name), None) in shapes for name in _UNBOUNDED)
+
+    def walk(path: Any, inverse: bool = False) -> None:
+        if isinstance(path, URIRef):
+            (backward if inverse else forward).add(str(path))
+        elif isinstance(path, BNode):
+            if shapes.value(path, sh("inversePath")) is not None:
+                walk(shapes.value(path, sh("inversePath")), not inverse)
+            elif shapes.value(path, sh("alternativePath")) is not None:
+                for item in Collection(shapes, shapes.value(path, sh("alternativePath"))):
+                    walk(item, inverse)
+            elif (path, URIRef(RDF_TYPE.replace("type", "first")), None) in shapes:
+                for item in Collection(shapes, path):
+                    walk(item, inverse)
+
+    for path in shapes.objects(None, sh("path")):
+        walk(path)
+    prefixes = {str(p): str(n) for p, n in _declared_prefixes(shapes)}
+    property_classes: set[str] = set()
+    for constraint, text in shapes.subject_objects(sh("select")):
+        ahead, behind = sparql_reads(str(text), prefixes)
+        if THIS in ahead | behind:
+            classes = _class_targets(shapes, constraint)
+            bounded = bounded and classes is not None
+            property_classes |= classes or set()
+        forward |= ahead - {THIS}
+        backward |= behind - {THIS}
+    targets = {str(p) for p in shapes.objects(None, sh("targetObjectsOf"))}
+    # `?x a C` in a constraint reads a bound node's type; shapes find nodes by class only
+    # through targets, so rdf:type is never read backward (every class would be a hub).
+    backward = (backward | targets) - {RDF_TYPE}
+    return Reads(
+        frozenset(forward),
+        frozenset(backward),
+        frozenset(targets),
+        bounded,
+        frozenset(property_classes),
+    )
+
+
+def _class_targets(shapes: Graph, constraint: Any) -> set[str] | None:
+    """The sh:targetClass of the shapes using a SPARQL constraint; None if a shape targets
+    nodes some other way (then no delta analysis)."""
+    from rdflib import URIRef
+
+    found: set[str] = set()
+    for shape in shapes.subjects(URIRef(SH + "sparql"), constraint):
+        other = ("targetNode", "targetSubjectsOf", "targetObjectsOf")
+        if any((shape, URIRef(SH + name), None) in shapes for name in other):
+            return None
+        found |= {str(c) for c in shapes.objects(shape, URIRef(SH + "targetClass"))}
+    return found
+
+
+def _declared_prefixes(shapes: Graph) -> Iterable[tuple[Any, Any]]:
+    from rdflib import URIRef
+
+    for declaration in shapes.objects(None, URIRef(SH + "declare")):
+        prefix = shapes.value(declaration, URIRef(SH + "prefix"))
+        namespace = shapes.value(declaration, URIRef(SH + "namespace"))
+        if prefix is not None and namespace is not None:
+            yield prefix, namespace
+
+
+def sparql_reads(text: str, prefixes: dict[str, str]) -> tuple[set[str], set[str]]:
+    """The predicates a SPARQL constraint reads forward and backward.
+
+    Triple patterns are taken in order with `$this` bound: a pattern whose subject is bound
+    reads its predicate forward (and binds the object), one whose object alone is bound reads
+    it backward, and one with neither end bound counts both ways. A variable predicate read
+    backward could be any predicate: then every predicate counts (`ANY`)."""
+    forward: set[str] = set()
+    backward: set[str] = set()
+    bound = {"$this", "?this"}
+    for subject, predicate, obj in _patterns(text):
+        iri = _expand_name(predicate, prefixes)
+        s_bound = subject in bound or not subject.startswith(("?", "$"))
+        o_bound = obj in bound or not obj.startswith(("?", "$"))
+        if s_bound or not o_bound:
+            forward.add(iri)
+        if not s_bound:
+            backward.add(iri)
+        bound |= {subject, obj}
+    return forward, backward
+
+
+_TOKEN = re.compile(
+    r"[$?]\w+|<[^<>\s]*>|\"(?:[^\"\\]|\\.)*\"(?:@[\w-]+|\^\^\S+)?|[A-Za-z][\w-]*:[\w.-]*\w"
+    r"|[A-Za-z][\w-]*:|-?\d+(?:\.\d+)?|\ba\b|[.;,{}]"
+)
+_EXPRESSION = re.compile(r"\b(?:FILTER|BIND)\s*\(", re.IGNORECASE)
+
+
+def _patterns(text: str) -> list[tuple[str, str, str]]:
+    """The triple patterns of a SELECT's WHERE clause, abbreviations (`;` `,`) expanded."""
+    body = _without_expressions(text[text.find("{") :])
+    body = re.sub(r"\b(FILTER|NOT|EXISTS|OPTIONAL|MINUS|UNION)\b", " . ", body, flags=re.I)
+    found, terms = [], []
+    for token in _TOKEN.findall(body):
+        if token in ".{}":
+            terms = []
+        elif token == ";":
+            terms = terms[:1]
+        elif token == ",":
+            terms = terms[:2]
+        else:
+            terms.append(token)
+            if len(terms) == 3:
+                found.append((terms[0], terms[1], terms[2]))
+                terms = terms[:2]
+    return found
+
+
+def _without_expressions(text: str) -> str:
+    # FILTER (...) and BIND (...) hold expressions, not patterns: cut them out, parentheses
+    # balanced (FILTER NOT EXISTS { ... } keeps its patterns).
+    while match := _EXPRESSION.search(text):
+        depth, end = 0, match.end() - 1
+        for end in range(match.end() - 1, len(text)):
+            depth += {"(": 1, ")": -1}.get(text[end], 0)
+            if depth == 0:
+                break
+        text = text[: match.start()] + " . " + text[end + 1 :]
+    return text
+
+
+def _expand_name(name: str, prefixes: dict[str, str]) -> str:
+    if name == "a":
+        return RDF_TYPE
+    if name.startswith("<"):
+        return name[1:-1]
+    if name in ("$this", "?this"):
+        return THIS
+    if name.startswith(("?", "$")):
+        return ANY
+    prefix, _, local = name.partition(":")
+    return prefixes.get(prefix, prefix + ":") + local
+
+
+def affected_nodes(base: ox.Store, delta: ox.Store, reads: Reads) -> set[ox.NamedNode]:
+    """The nodes whose validation results the delta's triples can change."""
+    seeds: set[Any] = set()
+    for quad in delta:
+        seeds.add(quad.subject)  # its outgoing edges changed: closed shapes, types, paths
+        if _reads(reads.backward, quad.predicate):  # its incoming edges changed
+            seeds.add(quad.object)
+    found = {n for n in seeds if isinstance(n, ox.NamedNode)}
+    # A property checked through its triples (e.g. a functional property) is affected, but
+    # nothing reads it further: it is not walked from.
+    found |= {q.predicate for q in delta if _is_checked_property(base, delta, q.predicate, reads)}
+    frontier = set(seeds)
+    for _ in range(REACH):
+        reached = set()
+        for node in frontier:
+            reached |= _readers(base, node, reads) | _readers(delta, node, reads)
+        frontier = reached - found
+        found |= {n for n in frontier if isinstance(n, ox.NamedNode)}
+    return found
+
+
+def _is_checked_property(base: ox.Store, delta: ox.Store, node: ox.NamedNode, reads: Reads) -> bool:
+    type_ = ox.NamedNode(RDF_TYPE)
+    return any(
+        q.object.value in reads.property_classes
+        for store in (base, delta)
+        for q in store.quads_for_pattern(node, type_, None)
+    )
+
+
+def _readers(store: ox.Store, node: Any, reads: Reads) -> set[Any]:
+    """Nodes whose shapes read `node`: those with a forward-read edge to it, and those it
+    points to through a backward-read edge."""
+    readers = {
+        q.subject
+        for q in store.quads_for_pattern(None, None, node)
+        if _reads(reads.forward, q.predicate)
+    }
+    if not isinstance(node, ox.Literal):
+        readers |= {
+            q.object
+            for q in store.quads_for_pattern(node, None, None)
+            if _reads(reads.backward, q.predicate) and not isinstance(q.object, ox.Literal)
+        }
+    return readers
+
+
+def _reads(predicates: frozenset[str], predicate: ox.NamedNode) -> bool:
+    return predicate.value in predicates or ANY in predicates
+
+
+def neighbourhood(stores: Sequence[ox.Store], focus: set[Any], reads: Reads) -> bytes:
+    """N-Triples of everything the shapes can read from the focus nodes: all outgoing edges
+    and the backward-read incoming edges of every node within REACH + 1 steps."""
+    seen: set[Any] = set()
+    triples: set[ox.Triple] = set()
+    frontier = set(focus)
+    for _ in range(REACH + 2):
+        reached: set[Any] = set()
+        for node in frontier - seen:
+            seen.add(node)
+            for store in stores:
+                for q in store.quads_for_pattern(node, None, None):
+                    triples.add(q.triple)
+                    reached.add(q.object)
+                for q in store.quads_for_pattern(None, None, node):
+                    if _reads(reads.backward, q.predicate):
+                        triples.add(q.triple)
+                        reached.add(q.subject)
+        frontier = {n for n in reached if not isinstance(n, ox.Literal)}
+    if reads.property_classes:
+        for node in focus:
+            for store in stores:
+                triples.update(q.triple for q in store.quads_for_pattern(None, node, None))
+    for store in stores:  # targetClass follows rdfs:subClassOf in the data graph
+        triples.update(q.triple for q in store.quads_for_pattern(None, SUBCLASS, None))
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+
+
+def needs_full_run(delta: ox.Store, reads: Reads) -> bool:
+    """Whether the delta is outside what the focus-node analysis covers."""
+    if not reads.bounded:
+        return True
+    for quad in delta:
+        terms = (quad.subject, quad.predicate, quad.object)
+        if any(isinstance(t, ox.BlankNode | ox.Triple) for t in terms):
+            return True
+        subject, predicate = quad.subject.value, quad.predicate.value
+        if subject.startswith(_SCHEMA_NAMESPACES) or predicate in _SCHEMA_PREDICATES:
+            return True
+        if predicate.startswith(SH):
+            return True
+    return False
+
+
+def validate_delta(
+    root: Path,
+    base: ox.Store,
+    new_files: Sequence[str | os.PathLike[str]],
+    shapes: Graph,
+    base_report: ValidationReport,
+) -> ValidationReport | None:
+    """The report of graph + new files, from a focus-node run; None when a full run is needed."""
+    from sdgkg import validation
+
+    delta = ox.Store()
+    load_extra(delta, new_files, root)
+    reads = shape_reads(shapes)
+    if needs_full_run(delta, reads):
+        return None
+    focus = affected_nodes(base, delta, reads)
+    data = validation._data_graph(neighbourhood([base, delta], focus, reads), {})
+    shown = {Term.iri(n.value) for n in focus}
+    # pySHACL's own focus_nodes option also filters the value nodes of nested shapes (a
+    # sh:qualifiedValueShape then counts nothing), so validate the small graph whole and keep
+    # the results of the affected nodes: the others' neighbourhoods are cut short.
+    fresh = tuple(r for r in validation._run(data, shapes).results if r.focus_node in shown)
+    return merge(base_report, fresh, shown)
+
+
+def merge(
+    base: ValidationReport, fresh: Sequence[ValidationResult], focus: set[Term]
+) -> ValidationReport:
+    """Base results for untouched nodes plus fresh results for the affected ones."""
+    from sdgkg.validation import Severity, ValidationReport, _sort_key
+
+    base_keys = {r.key() for r in base.results}
+    kept = [r for r in base.results if r.focus_node not in focus]
+    marked = [replace(r, introduced=r.key() not in base_keys) for r in fresh]
+    results = tuple(sorted(kept + marked, key=_sort_key))
+    conforms = not any(r.severity is Severity.VIOLATION for r in results)
+    return ValidationReport(conforms, results, report_turtle(results, conforms))
+
+
+def report_turtle(results: Sequence[ValidationResult], conforms: bool) -> str:
+    """A SHACL validation report graph built from results (for `--format turtle`)."""
+    lines = [
+        f"@prefix sh: <{SH}> .",
+        "",
+        "[] a sh:ValidationReport ;",
+        f"    sh:conforms {'true' if conforms else 'false'}" + (" ;" if results else " ."),
+    ]
+    for index, result in enumerate(results):
+        end = " ." if index == len(results) - 1 else " ;"
+        fields = [
+            f"sh:focusNode {result.focus_node.n3()}",
+            f"sh:resultSeverity sh:{result.severity.value.capitalize()}",
+            f"sh:resultMessage {json.dumps(result.message, ensure_ascii=False)}",
+            f"sh:sourceConstraintComponent {result.constraint_component.n3()}",
+        ]
+        if result.source_shape.kind == "iri":
+            fields.append(f"sh:sourceShape {result.source_shape.n3()}")
+        if result.path is not None and result.path.kind == "iri":
+            fields.append(f"sh:resultPath {result.path.n3()}")
+        if result.value is not None and result.value.kind != "bnode":
+            fields.append(f"sh:value {result.value.n3()}")
+        lines.append("    sh:result [ a sh:ValidationResult ; " + " ; ".join(fields) + " ]" + end)
+    return "\n".join(lines) + "\n"
+
+
+# The graph's own report, cached per version of the graph and shapes files.
+
+
+def report_key(files: Iterable[Path]) -> str:
+    digest = hashlib.sha256(b"report-v1")
+    for path in sorted(files):
+        digest.update(str(path).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def load_cached_report(key: str) -> ValidationReport | None:
+    from sdgkg.index import cache_dir
+    from sdgkg.validation import Severity, ValidationReport, ValidationResult
+
+    path = cache_dir() / "reports-v1" / f"{key}.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    results = []
+    for item in data["results"]:
+        terms = {k: Term(**v) if isinstance(v, dict) else v for k, v in item.items()}
+        terms["severity"] = Severity(terms["severity"])
+        results.append(ValidationResult(**terms))
+    return ValidationReport(data["conforms"], tuple(results), data["turtle"])
+
+
+def store_cached_report(key: str, report: ValidationReport) -> None:
+    from sdgkg.index import cache_dir
+
+    folder = cache_dir() / "reports-v1"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        results = [asdict(r) for r in report.results]
+        text = json.dumps(
+            {"conforms": report.conforms, "results": results, "turtle": report.report_turtle}
+        )
+        temp = folder / f".{key}.{os.getpid()}.tmp"
+        temp.write_text(text, encoding="utf-8")
+        os.replace(temp, folder / f"{key}.json")
+    except OSError:
+        pass  # a cache that cannot be written only costs time
