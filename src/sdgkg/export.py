@@ -13,9 +13,11 @@ import pyoxigraph as ox
 from sdgkg.errors import InputError
 from sdgkg.formats import ExportFormat
 from sdgkg.graph import load_graph
+from sdgkg.jsonld import write_jsonld
 from sdgkg.namespaces import PREFIXES
 from sdgkg.paths import resolve_root
 from sdgkg.serialize import canonical_triples, to_jsonld, to_ntriples, to_rdfxml, to_turtle
+from sdgkg.turtle import write_turtle
 
 CONTEXT_FILE = Path("ontology") / "context.jsonld"
 _CONTEXT_NAME = CONTEXT_FILE.as_posix()
@@ -30,6 +32,13 @@ def export_graph(
     store = load_graph(data_root)
     if fmt in (ExportFormat.NQUADS, ExportFormat.TRIG):
         return _dataset(store, fmt)
+    if fmt in (ExportFormat.TURTLE, ExportFormat.JSONLD) and not _has_blank_nodes(store):
+        # Fast path: both writers group, deduplicate and sort by themselves, so the triples
+        # stream from the store without the global sort canonical_triples needs for blanks.
+        triples_of = (quad.triple for quad in store)
+        if fmt is ExportFormat.TURTLE:
+            return write_turtle(triples_of).encode("utf-8")
+        return write_jsonld(triples_of, load_context(data_root))
     triples = [quad.triple for quad in store]
     if fmt is ExportFormat.TURTLE:
         return to_turtle(triples)
@@ -38,6 +47,11 @@ def export_graph(
     if fmt is ExportFormat.XML:
         return to_rdfxml(triples)
     return to_jsonld(triples, load_context(data_root))
+
+
+def _has_blank_nodes(store: ox.Store) -> bool:
+    ask = "ASK { GRAPH ?g { ?s ?p ?o FILTER (isBlank(?s) || isBlank(?o)) } }"
+    return bool(store.query(ask))
 
 
 def _dataset(store: ox.Store, fmt: ExportFormat) -> bytes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 PREFIXES: dict[str, str] = {
     "sdgkg": "https://w3id.org/sdgkg/ontology#",
@@ -41,10 +42,14 @@ def expand(name: str) -> str | None:
     return PREFIXES[match.group(1)] + match.group(2)
 
 
+# Longest namespace first, so `geo:` wins over its parent `sdg:`.
+_LONGEST_FIRST = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
+
+
+@lru_cache(maxsize=1 << 20)  # exports compact the same IRIs again and again
 def compact(iri: str) -> str:
     """Return `prefix:local` for an IRI in a project namespace, else `<iri>`."""
-    # Longest namespace first, so `geo:` wins over its parent `sdg:`.
-    for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
+    for prefix, namespace in _LONGEST_FIRST:
         if iri.startswith(namespace):
             local = iri[len(namespace) :]
             if local == "" or _LOCAL.match(local):

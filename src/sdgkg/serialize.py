@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import Any
 
 import pyoxigraph as ox
 
+from sdgkg.jsonld import write_jsonld
 from sdgkg.namespaces import PREFIXES
 from sdgkg.turtle import write_turtle
 
@@ -60,24 +60,4 @@ def to_rdfxml(triples: Iterable[ox.Triple]) -> bytes:
 
 def to_jsonld(triples: Iterable[ox.Triple], context: dict[str, Any]) -> bytes:
     """Compact JSON-LD using the given (local) context; nodes and values sorted for stable bytes."""
-    from rdflib import Graph  # rdflib only for this format: it can compact with a context
-
-    graph = Graph()
-    graph.parse(data=to_ntriples(triples), format="nt")
-    text = graph.serialize(format="json-ld", context=context, auto_compact=True)
-    return _stable_json(json.loads(text)).encode("utf-8")
-
-
-def _stable_json(document: Any) -> str:
-    return json.dumps(_sorted_values(document), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-def _sorted_values(node: Any) -> Any:
-    # rdflib walks a hash-ordered set; every JSON-LD array here is an unordered set of values,
-    # except inside "@context" (order kept as written) and "@list" (order is meaningful).
-    if isinstance(node, dict):
-        return {k: v if k in ("@context", "@list") else _sorted_values(v) for k, v in node.items()}
-    if isinstance(node, list):
-        items = [_sorted_values(item) for item in node]
-        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
-    return node
+    return write_jsonld(canonical_triples(triples), context)

@@ -20,6 +20,7 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 # Datatypes whose lexical form Turtle can write bare, when it is in canonical form.
 _BARE = {XSD + "integer", XSD + "boolean"}
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_ESCAPE_TABLE = str.maketrans(_ESCAPES)
 _LEADING = ["a", "rdf:subject", "rdf:predicate", "rdf:object"]
 
 
@@ -31,7 +32,8 @@ def write_turtle(triples: Iterable[Triple]) -> str:
         predicate = "a" if triple.predicate.value == RDF_TYPE else term(triple.predicate)
         by_subject[subject][predicate].add(term(triple.object))
     body = [_subject_block(s, by_subject[s]) for s in sorted(by_subject, key=_subject_key)]
-    used = {_prefix_of(t) for s, ps in by_subject.items() for t in [s, *ps, *_objects(ps)]}
+    distinct = {t for s, ps in by_subject.items() for t in [s, *ps, *_objects(ps)]}
+    used = {_prefix_of(t) for t in distinct}
     header = [f"@prefix {name}: <{iri}> ." for name, iri in PREFIXES.items() if name in used]
     return "\n".join(header) + "\n\n" + "\n\n".join(body) + "\n"
 
@@ -61,7 +63,7 @@ def _subject_block(subject: str, predicates: dict[str, set[str]]) -> str:
 
 
 def _literal(node: Literal) -> str:
-    quoted = '"' + "".join(_ESCAPES.get(ch, ch) for ch in node.value) + '"'
+    quoted = '"' + node.value.translate(_ESCAPE_TABLE) + '"'
     if node.language:
         return f"{quoted}@{node.language}"
     datatype = node.datatype.value
