@@ -1,11 +1,12 @@
 """Generate sdgkg-shaped graphs of any size, valid against the project's shapes.
 
 The project's own graph is the template: copy 0 is the curated graph itself (so every named
-query still has its answers), and copy N renames every `kg:` resource to `kg:NAME--cN`; labels and
-quotes stay as they are (reified label facts must match them). Each copy therefore has the same organisations, pillars,
-functions, tasks, kk/en/ru labels, reified evidence facts and passages as the real graph, and
-copies link to the shared outside vocabularies (Wikidata, UN M49, schema.org) exactly as the
-real graph does. The ontology, shapes and queries are copied unchanged.
+query still has its answers), and copy N renames every `kg:` resource to `kg:NAME--cN`;
+labels and quotes stay as they are (reified label facts must match them). Each copy therefore
+has the same organisations, pillars, functions, tasks, kk/en/ru labels, reified evidence
+facts and passages as the real graph, and copies link to the shared outside vocabularies
+(Wikidata, UN M49, schema.org) exactly as the real graph does. The ontology, shapes and
+queries are copied unchanged.
 
     python bench/generate.py 100k OUT_DIR      # about 100,000 triples in OUT_DIR/kg/
 """

@@ -1,0 +1,605 @@
+"""Benchmark sdgkg against the engines it is measured by, side by side, in one run.
+
+    python bench/run.py [--sizes 1k,100k,1M] [--quick] [--runs N] [--output bench/RESULTS.md]
+
+For each size it generates a graph of the project's shape (bench/generate.py), then times whole
+processes, several runs each, and writes medians and ratios as a Markdown table:
+
+- `sdgkg query` (no index, and with the persistent index cold and warm) against the `oxigraph`
+  CLI loading the same files into a fresh store and running the same query, a pyoxigraph script
+  and an rdflib script;
+- `sdgkg export` to Turtle and JSON-LD against pyoxigraph's own serializer;
+- `sdgkg validate DELTA` (about ten new facts) against a full pySHACL run on the union;
+- peak RSS of `sdgkg query` against the pyoxigraph script;
+- `sdgkg serve` against `oxigraph serve-read-only` under `wrk`, when both are available;
+- `sdgkg --help`, and the `python -X importtime` profile of `sdgkg query`.
+
+`--quick` (used by the test suite) runs the smallest graph once, to prove the script works.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import generate, parse_size  # noqa: E402
+
+BENCH = Path(__file__).resolve().parent
+QUERY = "pending-tasks"  # a join: type, position, status, labels filtered by language, OPTIONALs
+LANG = "en"
+PY = sys.executable
+SDGKG = [PY, "-m", "sdgkg"]
+
+# The anchors, as small scripts run in their own processes (argv: data root, query file).
+PYOXIGRAPH_QUERY = """
+import sys, pathlib, pyoxigraph as ox
+root = pathlib.Path(sys.argv[1]); store = ox.Store()
+for path in sorted([*root.glob("ontology/**/*.ttl"), *root.glob("kg/**/*.ttl")]):
+    store.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(path.as_uri()))
+result = store.query(open(sys.argv[2]).read(), use_default_graph_as_union=True)
+sys.stdout.buffer.write(result.serialize(format=ox.QueryResultsFormat.CSV))
+"""
+RDFLIB_QUERY = """
+import sys, pathlib, rdflib
+root = pathlib.Path(sys.argv[1]); graph = rdflib.Dataset(default_union=True)
+for path in sorted([*root.glob("ontology/**/*.ttl"), *root.glob("kg/**/*.ttl")]):
+    graph.graph(rdflib.URIRef(path.as_uri())).parse(path, format="turtle")
+if sys.argv[2] != "-":
+    sys.stdout.write(graph.query(open(sys.argv[2]).read()).serialize(format="csv").decode())
+"""
+PYOXIGRAPH_EXPORT = """
+import sys, pathlib, pyoxigraph as ox
+root = pathlib.Path(sys.argv[1]); store = ox.Store()
+for path in sorted([*root.glob("ontology/**/*.ttl"), *root.glob("kg/**/*.ttl")]):
+    store.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(path.as_uri()))
+fmt = {"turtle": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD}[sys.argv[2]]
+ox.serialize((q.triple for q in store), sys.stdout.buffer, fmt)
+"""
+PYSHACL_FULL = """
+import sys, pathlib, rdflib, pyshacl
+root = pathlib.Path(sys.argv[1]); data = rdflib.Graph(); shapes = rdflib.Graph()
+extra = [pathlib.Path(arg) for arg in sys.argv[2:]]
+for path in sorted([*root.glob("ontology/**/*.ttl"), *root.glob("kg/**/*.ttl")]) + extra:
+    data.parse(path, format="turtle")
+for path in sorted(root.glob("shapes/**/*.ttl")):
+    shapes.parse(path, format="turtle")
+conforms, _, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", allow_warnings=True)
+print(conforms)
+"""
+# About ten new facts: a new pending task of the centre, with its labels, and the evidence
+# of one of them; it touches inverse paths (the task scheme), a SPARQL constraint (positions
+# in a scheme) and nested shapes (the fact's passage).
+DELTA = """@prefix kg: <https://w3id.org/sdgkg/id/> .
+@prefix sdgkg: <https://w3id.org/sdgkg/ontology#> .
+@prefix schema: <https://schema.org/> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+
+kg:task-bench-new a sdgkg:OrganisationalTask ;
+    schema:actionStatus schema:PotentialActionStatus ;
+    schema:position 9 ;
+    sdgkg:prerequisiteFor kg:official-launch ;
+    skos:prefLabel "Benchmark task"@en, "Эталондық міндет"@kk, "Эталонная задача"@ru .
+
+kg:fact-task-bench-new-prerequisiteFor-official-launch a rdf:Statement ;
+    rdf:subject kg:task-bench-new ;
+    rdf:predicate sdgkg:prerequisiteFor ;
+    rdf:object kg:official-launch ;
+    prov:wasDerivedFrom kg:seed-l10 .
+"""
+
+
+@dataclass
+class Row:
+    size: str
+    work: str
+    sdgkg: float | None
+    anchor_name: str = ""
+    anchor: float | None = None
+    target: str = ""
+    limit: float | None = None  # the largest sdgkg/anchor ratio that meets the target
+    unit: str = "s"
+    note: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        if self.sdgkg is None or not self.anchor:
+            return None
+        return self.sdgkg / self.anchor
+
+    def verdict(self) -> str:
+        if self.limit is None:
+            return ""
+        if self.ratio is None:
+            return "not measured"
+        return "met" if self.ratio <= self.limit else "MISSED"
+
+
+@dataclass
+class Bench:
+    runs: int
+    work: Path
+    rows: list[Row] = field(default_factory=list)
+
+    def time(self, argv: Sequence[str], runs: int | None = None, **kw: object) -> float:
+        """Median wall time of running `argv` to completion, output discarded."""
+        return statistics.median(self._once(argv, **kw)[0] for _ in range(runs or self.runs))
+
+    def peak_rss(self, argv: Sequence[str], **kw: object) -> float:
+        """Median peak resident memory (MB) of a process running `argv`."""
+        return statistics.median(self._once(argv, **kw)[1] for _ in range(self.runs))
+
+    def _once(
+        self, argv: Sequence[str], env: dict[str, str] | None = None, setup: Callable | None = None
+    ) -> tuple[float, float]:
+        if setup:
+            setup()
+        started = time.perf_counter()
+        proc = subprocess.Popen(
+            list(argv), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=_env(env)
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        stderr = proc.stderr.read().decode() if proc.stderr else ""
+        if proc.returncode != 0 and not (proc.returncode == 1 and "validate" in argv):
+            raise SystemExit(f"bench: {' '.join(argv)} failed ({proc.returncode}):\n{stderr}")
+        return elapsed, usage.ru_maxrss / 1024
+
+
+def _env(extra: dict[str, str] | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SDGKG_")}
+    return {**env, **(extra or {})}
+
+
+def query_rows(bench: Bench, label: str, root: Path) -> None:
+    query_file = bench.work / "query.rq"
+    text = (root / "queries" / f"{QUERY}.rq").read_text(encoding="utf-8")
+    query_file.write_text(text.replace("?lang\n", "\n").replace("?lang", f'"{LANG}"'))
+    files = sorted([*root.glob("ontology/**/*.ttl"), *root.glob("kg/**/*.ttl")])
+    store = bench.work / "oxigraph-store"
+    cache = bench.work / "cache"
+    oxigraph = shutil.which("oxigraph") or str(Path(PY).with_name("oxigraph"))
+
+    def fresh_store() -> None:
+        shutil.rmtree(store, ignore_errors=True)
+
+    def oxigraph_cli() -> None:
+        fresh_store()
+        subprocess.run(
+            [oxigraph, "load", "-l", str(store), "-f", *map(str, files)],
+            check=True,
+            capture_output=True,
+        )
+        subprocess.run(
+            [
+                oxigraph,
+                "query",
+                "-l",
+                str(store),
+                "--union-default-graph",
+                "--query-file",
+                str(query_file),
+                "--results-format",
+                "csv",
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+
+    anchor = _median_of(bench, oxigraph_cli)
+    sdgkg = [*SDGKG, "--root", str(root), "query", QUERY, "-p", f"lang={LANG}", "-f", "csv"]
+    no_index = {"SDGKG_NO_INDEX": "1"}
+    limit = 2.0 if label == "1k" else 1.0
+    target = "≤ 2× oxigraph CLI" if label == "1k" else "≤ 1× oxigraph CLI"
+    cold = bench.time(sdgkg, env=no_index)
+    bench.rows.append(
+        Row(
+            label,
+            "query, cold, parsing the files",
+            cold,
+            "oxigraph CLI load+query",
+            anchor,
+            target,
+            limit,
+        )
+    )
+    cached = {"SDGKG_CACHE_DIR": str(cache)}
+    build = bench.time(sdgkg, env=cached, setup=lambda: shutil.rmtree(cache, ignore_errors=True))
+    bench.rows.append(
+        Row(
+            label,
+            "query, building the index",
+            build,
+            "oxigraph CLI load+query",
+            anchor,
+            target,
+            limit,
+        )
+    )
+    warm = bench.time(sdgkg, env=cached)
+    bench.rows.append(
+        Row(
+            label,
+            "query, index built",
+            warm,
+            target="< 0.5 s" if label == "1M" else "",
+            note="absolute target" if label == "1M" else "",
+        )
+    )
+    if label == "1M":
+        bench.rows[-1].anchor_name, bench.rows[-1].anchor, bench.rows[-1].limit = "0.5 s", 0.5, 1.0
+    script = bench.work / "pyoxigraph_query.py"
+    script.write_text(PYOXIGRAPH_QUERY)
+    pyox = [PY, str(script), str(root), str(query_file)]
+    bench.rows.append(Row(label, "query, cold", cold, "pyoxigraph script", bench.time(pyox)))
+    rdflib_script = bench.work / "rdflib_query.py"
+    rdflib_script.write_text(RDFLIB_QUERY)
+    if label == "1k":  # rdflib's query takes minutes at 100k (the issue measured 168 s)
+        rdf = bench.time([PY, str(rdflib_script), str(root), str(query_file)])
+        bench.rows.append(Row(label, "query, cold", cold, "rdflib script", rdf))
+    else:
+        rdf = bench.time([PY, str(rdflib_script), str(root), "-"], runs=1)
+        bench.rows.append(Row(label, "query, cold", cold, "rdflib parse alone (1 run)", rdf))
+    memory_rows(bench, label, sdgkg, cached, pyox)
+
+
+def memory_rows(
+    bench: Bench, label: str, sdgkg: list[str], cached: dict[str, str], pyox: list[str]
+) -> None:
+    anchor = bench.peak_rss(pyox)
+    limit = 1.5 if label == "1M" else None
+    bench.rows.append(
+        Row(
+            label,
+            "peak RSS of query, index built",
+            bench.peak_rss(sdgkg, env=cached),
+            "pyoxigraph script",
+            anchor,
+            "≤ 1.5×" if limit else "",
+            limit,
+            "MB",
+        )
+    )
+    bench.rows.append(
+        Row(
+            label,
+            "peak RSS of query, no index",
+            bench.peak_rss(sdgkg, env={"SDGKG_NO_INDEX": "1"}),
+            "pyoxigraph script",
+            anchor,
+            unit="MB",
+        )
+    )
+
+
+def _median_of(bench: Bench, action: Callable[[], None]) -> float:
+    times = []
+    for _ in range(bench.runs):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def export_rows(bench: Bench, label: str, root: Path) -> None:
+    script = bench.work / "pyoxigraph_export.py"
+    script.write_text(PYOXIGRAPH_EXPORT)
+    for fmt in ("turtle", "jsonld"):
+        anchor = bench.time([PY, str(script), str(root), fmt])
+        ours = bench.time(
+            [*SDGKG, "--root", str(root), "export", "--format", fmt], env={"SDGKG_NO_INDEX": "1"}
+        )
+        limit = 1.5 if label == "1M" else None
+        bench.rows.append(
+            Row(
+                label,
+                f"export {fmt}",
+                ours,
+                "pyoxigraph serializer",
+                anchor,
+                "≤ 1.5×" if limit else "",
+                limit,
+            )
+        )
+
+
+def validate_rows(bench: Bench, label: str, root: Path) -> None:
+    delta = bench.work / "delta.ttl"
+    delta.write_text(DELTA, encoding="utf-8")
+    script = bench.work / "pyshacl_full.py"
+    script.write_text(PYSHACL_FULL)
+    full = bench.time([PY, str(script), str(root), str(delta)], runs=1)
+    ours = bench.time(
+        [*SDGKG, "--root", str(root), "validate", str(delta)],
+        env={"SDGKG_CACHE_DIR": str(bench.work / "cache")},
+    )
+    bench.rows.append(
+        Row(
+            label,
+            "validate DELTA (10 facts)",
+            ours,
+            "full pySHACL on the union (1 run)",
+            full,
+            "≤ 0.1×",
+            0.1,
+        )
+    )
+    whole = bench.time(
+        [*SDGKG, "--root", str(root), "validate"],
+        runs=1,
+        env={"SDGKG_CACHE_DIR": str(bench.work / "empty-cache")},
+    )
+    bench.rows.append(
+        Row(
+            label,
+            "validate, whole graph (1 run)",
+            whole,
+            "full pySHACL on the union (1 run)",
+            full,
+            "≤ 1×",
+            1.0,
+        )
+    )
+
+
+def serve_rows(bench: Bench, label: str, root: Path) -> None:
+    """Requests per second for the named query over HTTP, when `sdgkg serve` exists."""
+    has_serve = subprocess.run([*SDGKG, "serve", "--help"], capture_output=True).returncode == 0
+    wrk = shutil.which("wrk")
+    if not has_serve or not wrk:
+        why = "sdgkg serve is not available" if not has_serve else "wrk is not installed"
+        print(f"bench: serve row not measured: {why}", file=sys.stderr)
+        bench.rows.append(
+            Row(
+                label,
+                "serve, requests/s",
+                None,
+                "oxigraph serve-read-only",
+                None,
+                "≥ 0.5× (ratio of req/s)",
+                None,
+                "req/s",
+                f"not measured: {why}",
+            )
+        )
+        return
+    query = (root / "queries" / f"{QUERY}.rq").read_text(encoding="utf-8")
+    query = query.replace("?lang\n", "\n").replace("?lang", f'"{LANG}"')
+    ours = _serve_rps(
+        wrk,
+        [*SDGKG, "--root", str(root), "serve", "--port", "{port}"],
+        query,
+        env={"SDGKG_CACHE_DIR": str(bench.work / "cache")},
+    )
+    store = bench.work / "oxigraph-store"
+    theirs = _serve_rps(
+        wrk,
+        [
+            shutil.which("oxigraph") or "oxigraph",
+            "serve-read-only",
+            "-l",
+            str(store),
+            "--union-default-graph",
+            "-b",
+            "127.0.0.1:{port}",
+        ],
+        query,
+    )
+    row = Row(
+        label,
+        "serve, requests/s",
+        ours,
+        "oxigraph serve-read-only",
+        theirs,
+        "≥ 0.5× (ratio of req/s)",
+        None,
+        "req/s",
+    )
+    row.note = "met" if theirs and ours / theirs >= 0.5 else "MISSED"
+    bench.rows.append(row)
+
+
+def _serve_rps(wrk: str, argv: list[str], query: str, env: dict[str, str] | None = None) -> float:
+    from urllib.parse import quote
+
+    port = _free_port()
+    proc = subprocess.Popen(
+        [a.replace("{port}", str(port)) for a in argv],
+        env=_env(env),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        _wait_for_port(port)
+        url = f"http://127.0.0.1:{port}/sparql?query={quote(query)}"
+        out = subprocess.run(
+            [wrk, "-t1", "-c4", "-d5s", "-H", "Accept: text/csv", url],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        ).stdout
+        line = next(x for x in out.splitlines() if x.startswith("Requests/sec:"))
+        return float(line.split()[1])
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for_port(port: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise SystemExit(f"bench: no server on port {port} after {timeout} s")
+
+
+def startup_rows(bench: Bench) -> None:
+    help_time = bench.time([*SDGKG, "--help"])
+    bench.rows.append(Row("-", "sdgkg --help", help_time, "0.15 s", 0.15, "< 0.15 s", 1.0))
+
+
+def import_profile(root: Path) -> str:
+    """The slowest imports of `sdgkg query` (cumulative microseconds), from -X importtime."""
+    done = subprocess.run(
+        [
+            PY,
+            "-X",
+            "importtime",
+            "-m",
+            "sdgkg",
+            "--root",
+            str(root),
+            "query",
+            QUERY,
+            "-p",
+            f"lang={LANG}",
+            "-f",
+            "csv",
+        ],
+        capture_output=True,
+        text=True,
+        env=_env({"SDGKG_NO_INDEX": "1"}),
+    )
+    rows = []
+    for line in done.stderr.splitlines():
+        if line.startswith("import time:") and "|" in line and "cumulative" not in line:
+            _, self_us, cumulative, name = [p.strip() for p in line.replace(":", "|", 1).split("|")]
+            rows.append((int(cumulative), int(self_us), name))
+    rows.sort(reverse=True)
+    lines = ["| module | cumulative (ms) | self (ms) |", "|---|---:|---:|"]
+    lines += [f"| `{name}` | {c / 1000:.1f} | {s / 1000:.1f} |" for c, s, name in rows[:15]]
+    loaded = {name.strip() for _, _, name in rows}
+    absent = [m for m in ("rdflib", "pyshacl", "pydantic", "rich") if m not in loaded]
+    return "\n".join(lines) + f"\n\nNot imported by `sdgkg query`: {', '.join(absent) or 'none'}.\n"
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    versions = []
+    for name in ("pyoxigraph", "rdflib", "pyshacl", "typer"):
+        try:
+            from importlib.metadata import version
+
+            versions.append(f"{name} {version(name)}")
+        except Exception:  # noqa: BLE001 - a missing anchor is reported, not fatal
+            versions.append(f"{name} missing")
+    oxigraph = shutil.which("oxigraph")
+    cli = (
+        subprocess.run([oxigraph, "--version"], capture_output=True, text=True).stdout.strip()
+        if oxigraph
+        else "oxigraph CLI missing"
+    )
+    return (
+        f"{os.cpu_count()} cores, {cpu}; Python {platform.python_version()} on "
+        f"{platform.system()} {platform.release()}; {', '.join(versions)}, {cli}; "
+        f"load average before the run (1/5/15 min): {load}"
+    )
+
+
+def render(bench: Bench, sizes: Sequence[str], profile: str, header: str, seconds: float) -> str:
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Written by `python bench/run.py --sizes {','.join(sizes)}`"
+        f"{' --quick' if bench.runs == 1 else ''} in {seconds:.0f} s; medians of {bench.runs}"
+        " runs unless the row says otherwise, whole processes, cold start.",
+        "",
+        f"Machine: {header}.",
+        "",
+        "| size | work | sdgkg | anchor | anchor time | ratio | target | verdict |",
+        "|---|---|---:|---|---:|---:|---|---|",
+    ]
+    for row in bench.rows:
+        ours = _fmt(row.sdgkg, row.unit)
+        theirs = _fmt(row.anchor, row.unit) if row.anchor_name else ""
+        ratio = f"{row.ratio:.2f}×" if row.ratio is not None and row.anchor_name else ""
+        verdict = row.verdict() or row.note
+        lines.append(
+            f"| {row.size} | {row.work} | {ours} | {row.anchor_name} | {theirs} | "
+            f"{ratio} | {row.target} | {verdict} |"
+        )
+    lines += ["", "## Import-time profile of `sdgkg query` (python -X importtime)", "", profile]
+    return "\n".join(lines)
+
+
+def _fmt(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == "s":
+        return f"{value:.3f} s"
+    return f"{value:.0f} {unit}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1k,100k,1M", help="comma-separated: 1k,100k,1M")
+    parser.add_argument("--quick", action="store_true", help="smallest size, one run each")
+    parser.add_argument("--runs", type=int, default=5, help="runs per measurement (median)")
+    parser.add_argument(
+        "--validate-size",
+        default="10k",
+        help="graph size for the validation rows (full pySHACL is slow)",
+    )
+    parser.add_argument("--output", type=Path, default=BENCH / "RESULTS.md")
+    args = parser.parse_args(argv)
+    sizes = ["1k"] if args.quick else args.sizes.split(",")
+    runs = 1 if args.quick else args.runs
+    header = machine()
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="sdgkg-bench-") as temp:
+        work = Path(temp)
+        bench = Bench(runs, work)
+        startup_rows(bench)
+        profile = ""
+        for label in sizes:
+            root = work / f"graph-{label}"
+            triples = generate(parse_size(label), root)
+            print(f"bench: {label}: {triples} triples", file=sys.stderr)
+            query_rows(bench, label, root)
+            export_rows(bench, label, root)
+            serve_rows(bench, label, root)
+            profile = profile or import_profile(root)
+        vlabel = sizes[0] if args.quick else args.validate_size
+        vroot = work / f"graph-{vlabel}-validate"
+        generate(parse_size(vlabel), vroot)
+        validate_rows(bench, vlabel, vroot)
+        text = render(bench, sizes, profile, header, time.perf_counter() - started)
+    args.output.write_text(text + "\n", encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
