@@ -60,6 +60,9 @@ def read_document(
 ) -> Document:
     """Read a UTF-8 text file, refusing what is not a document; detect its language."""
     data = _read_bytes(path, shown, max_bytes)
+    if b"\0" in data:  # before decoding: a binary file is rarely valid UTF-8 either
+        line = data.count(b"\n", 0, data.index(b"\0")) + 1
+        raise InputError(f"{shown}:{line}: binary data (NUL byte), not a text document")
     text = _decode(data, shown)
     if not text.strip():
         raise InputError(f"{shown}:1: empty document: there is no text to extract from")

@@ -160,7 +160,7 @@ def normalise(word: str) -> str:
 def key(word: str, lang: str) -> str:
     """An index key shared by every form of a word (its stem, or for Kazakh its first letters)."""
     word = normalise(word)
-    return word[:_MIN_BASE] if lang == "kk" else stem(word, lang)
+    return word[:_MIN_BASE] if lang == "kk" else stem(word, lang)[:3]
 
 
 def same_word(text_word: str, label_word: str, lang: str) -> bool:
@@ -170,7 +170,10 @@ def same_word(text_word: str, label_word: str, lang: str) -> bool:
         return True
     if lang == "kk":
         return any(_kk_form_of(text_word, base) for base in _kk_bases(label_word))
-    return stem(text_word, lang) == stem(label_word, lang)
+    # Snowball may cut a bare noun shorter than its inflected form (таджикистан -> таджикиста,
+    # таджикистаном -> таджикистан): the stem of one form may be the other word itself.
+    text_stem, label_stem = stem(text_word, lang), stem(label_word, lang)
+    return text_stem in (label_stem, label_word) or label_stem == text_word
 
 
 @cache

@@ -446,7 +446,7 @@ def _inline_quotes(ctx: Context, line: list[Passage]) -> list[tuple[str, str, li
             span = (passage.start + a, passage.start + b)
             speaker = _speaker(ctx, [passage], passage.start, span)
             if speaker:
-                found.append((passage.text[a:b], speaker, [passage]))
+                found.append((passage.text[a:b].rstrip(" ,"), speaker, [passage]))
     return found
 
 

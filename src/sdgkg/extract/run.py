@@ -25,6 +25,7 @@ from sdgkg.graph import load_extra
 from sdgkg.paths import display_path, graph_files, resolve_root
 
 OUTPUT_DIR = Path("kg") / "extracted"
+_LONG = 100_000  # characters: a document longer than a long article gets progress lines
 Progress = Callable[[str], None]
 _SOURCES = """SELECT ?doc ?sha ?file ?date WHERE {
   ?doc sdgkg:sha256 ?sha .
@@ -116,6 +117,8 @@ def _source(doc: Document, sources: dict[str, tuple[str, str | None, str | None]
 def _mentions(ctx: Context, progress: Progress | None) -> dict[str, list]:
     """Find the mentions passage by passage, reporting progress on long documents."""
     found, last, total = {}, time.monotonic(), len(ctx.passages)
+    if progress and len(ctx.doc.text) > _LONG:
+        progress(f"{ctx.doc.shown}: {total} passages ({len(ctx.doc.text)} characters) to read")
     for done, passage in enumerate(ctx.passages, start=1):
         found[passage.id] = ctx.lexicon.mentions(passage)
         if progress and time.monotonic() - last >= 1.0:
