@@ -340,3 +340,20 @@ def _engine():
     from sdgkg.engine import EmbeddedEngine
 
     return EmbeddedEngine(curated_store(REPO))
+
+
+def test_a_quote_in_guillemets_with_the_speaker_named_by_surname(tmp_path: Path) -> None:
+    text = (
+        "Генсек ООН посетил Алматы.\n"
+        "«Центр поможет странам региона», — заявил Гутерреш журналистам.\n"
+    )
+    path = tmp_path / "visit.ru.txt"
+    path.write_text(text, encoding="utf-8")
+    [found] = extract([path], REPO, output=tmp_path / "visit.ttl")
+    got = facts(found)
+    assert got[("<new:quote-1>", "schema:creator", "kg:antonio-guterres")] == ["l02"]
+    assert ("<new:quote-1>", "schema:text", "Центр поможет странам региона") in got
+    assert mentioned("Генсек ООН посетил Алматы.", "ru")[0] == (
+        "kg:post-un-secretary-general",
+        "Генсек ООН",
+    )

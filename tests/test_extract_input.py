@@ -122,3 +122,10 @@ def test_a_successful_run_writes_only_its_output(root: Path) -> None:
         "kg/extracted/centre-structure.ru.ttl"
     ]
     assert {p: after[p] for p in before} == before
+
+
+def test_ukrainian_is_not_taken_for_russian(root: Path, tmp_path: Path) -> None:
+    path = tmp_path / "uk.txt"
+    path.write_text("Центр ООН в Алмати отримав нові завдання від Генеральної Асамблеї.", "utf-8")
+    result = run(root, str(path))
+    assert result.exit_code == 2 and "cannot tell the language" in result.stderr

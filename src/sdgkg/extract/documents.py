@@ -18,6 +18,8 @@ from sdgkg.extract.morphology import STOPWORDS, words
 
 MAX_BYTES = 2_000_000  # a news article is tens of kB; this bounds the run (see --max-size)
 _KAZAKH_LETTERS = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
+# Letters of other Cyrillic alphabets (Ukrainian, Belarusian, Serbian, Macedonian).
+_OTHER_CYRILLIC = set("їєґўђјљњћџѓќѕ")
 # The seed's first line starts with a `date YYYY-MM-DD` header before the title.
 _DATE_HEADER = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\s+")
 # A sentence ends at . ! ? or … (and any closing quote or bracket), before a space and a capital,
@@ -123,7 +125,7 @@ def detect_language(text: str, shown: str = "text") -> str:
         hits = {lang: _common_words(lowered, lang) for lang in ("kk", "ru")}
         if kazakh >= max(3, cyrillic // 100) and hits["kk"] >= hits["ru"]:
             return "kk"
-        if hits["ru"] >= 2:
+        if not any(ch in _OTHER_CYRILLIC for ch in text.lower()) and (hits["ru"] or not kazakh):
             return "ru"
     elif _common_words(lowered, "en") >= max(2, len(lowered) // 50):
         return "en"

@@ -162,8 +162,11 @@ def _quotes(spec: dict[str, Any]) -> QuoteRules:
     )
 
 
+_SAFE_IRI = re.compile(r"^[^\s<>\"{}|\\^`]+$")
+
+
 def _iri(name: str) -> str:
     iri = expand(name)
-    if iri is None:
+    if iri is None or not _SAFE_IRI.match(iri):
         raise ValueError(f"{name!r} is not a prefixed name with a known prefix")
     return iri

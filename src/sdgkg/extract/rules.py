@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sdgkg.engine import Engine
 from sdgkg.extract.documents import Document, Passage
@@ -66,6 +65,8 @@ class Context:
 
 def apply_patterns(ctx: Context) -> list[Candidate]:
     """Every candidate the patterns find in the document, merged per triple."""
+    from sdgkg.extract.quotes import find_quotations  # it builds on this module
+
     if not ctx.mentions:
         ctx.mentions = {p.id: ctx.lexicon.mentions(p) for p in ctx.passages}
     ctx.topic = _topic(ctx)
@@ -77,7 +78,7 @@ def apply_patterns(ctx: Context) -> list[Candidate]:
             _relation(ctx, rule, passage)
         for rule in ctx.patterns.section("apposition"):
             _apposition(ctx, rule, passage)
-    _quotes(ctx)
+    find_quotations(ctx)
     return merge(ctx.found)
 
 
@@ -127,21 +128,23 @@ def _lists(ctx: Context, numbering: Counter[str]) -> None:
     rules = ctx.patterns.section("list")
     for heading, items in _groups(ctx.passages):
         matches = {item.id: _best_item_match(ctx, rules, item) for item in items}
-        voted = Counter(rule.name for rule, _ in filter(None, matches.values()))
-        by_heading = [r for r in rules if _heading_passages(ctx, r, heading, strict=True)]
-        rule = (
-            ctx.patterns.rule(voted.most_common(1)[0][0])
-            if voted
-            else (by_heading[0] if by_heading else None)
-        )
-        if rule is None:
-            continue
-        for item in items:
+        by_heading = [r for r in rules if _heading_passages(ctx, r, heading)]
+        rule = _list_rule(ctx, matches, by_heading)
+        for item in items if rule else []:
             match = matches[item.id]
             entity = match[1] if match and match[0] is rule else None
-            if entity is None and rule not in by_heading:
-                continue
-            _list_item(ctx, rule, heading, item, entity, numbering)
+            if entity is not None or rule in by_heading:  # a new item needs the heading's word
+                _list_item(ctx, rule, heading, item, entity, numbering)  # type: ignore[arg-type]
+
+
+def _list_rule(
+    ctx: Context, matches: dict[str, tuple[Rule, str] | None], by_heading: list[Rule]
+) -> Rule | None:
+    """The list's kind: the one most of its items match, else the one its heading names."""
+    voted = Counter(rule.name for rule, _ in filter(None, matches.values()))
+    if voted:
+        return ctx.patterns.rule(voted.most_common(1)[0][0])
+    return by_heading[0] if by_heading else None
 
 
 def _best_item_match(ctx: Context, rules: list[Rule], item: Passage) -> tuple[Rule, str] | None:
@@ -194,20 +197,10 @@ def _list_item(
             )
 
 
-def _heading_passages(
-    ctx: Context, rule: Rule, heading: list[Passage], strict: bool = False
-) -> list[Passage]:
+def _heading_passages(ctx: Context, rule: Rule, heading: list[Passage]) -> list[Passage]:
     """The passages of a heading line that hold one of the rule's heading words."""
-    wanted = rule.triggers.get(ctx.doc.lang, ())
-    return (
-        [
-            p
-            for p in heading
-            if any(same_word(w, t, ctx.doc.lang) for w in words(p.text) for t in wanted)
-        ]
-        if wanted or strict
-        else []
-    )
+    wanted, lang = rule.triggers.get(ctx.doc.lang, ()), ctx.doc.lang
+    return [p for p in heading if any(same_word(w, t, lang) for w in words(p.text) for t in wanted)]
 
 
 def _fill(
@@ -250,20 +243,9 @@ def _enumerations(ctx: Context, numbering: Counter[str]) -> None:
                     continue
                 listed.add(entity)
                 numbering[target.name] += 1
-                _fill(
-                    ctx,
-                    Rule(
-                        rule.name,
-                        "enumeration",
-                        target.subject,
-                        target.predicate,
-                        target.object,
-                        rule.confidence,
-                    ),
-                    [passage],
-                    [passage],
-                    entity,
-                )
+                # The list's triple, under this pattern's name and confidence.
+                as_list = replace(target, name=rule.name, confidence=rule.confidence)
+                _fill(ctx, as_list, [passage], [passage], entity)
                 position = Term.literal(str(numbering[target.name]), XSD + "integer")
                 ctx.add(rule, Term.iri(entity), POSITION, position, [passage], rule.confidence)
 
@@ -306,7 +288,7 @@ def _find_parts(
 ) -> tuple[int, int, int] | None:
     start, first, last_part = 0, None, None
     for part in parts:
-        at = _find_phrase(tokens, part, lang, start)
+        at = find_phrase(tokens, part, lang, start)
         if at is None:
             return None
         first = at if first is None else first
@@ -314,7 +296,7 @@ def _find_parts(
     return (first or 0, last_part or 0, start - 1) if first is not None else None
 
 
-def _find_phrase(tokens: list[Token], phrase: list[str], lang: str, start: int) -> int | None:
+def find_phrase(tokens: list[Token], phrase: list[str], lang: str, start: int) -> int | None:
     for i in range(start, len(tokens) - len(phrase) + 1):
         if all(same_word(tokens[i + k].text, w, lang) for k, w in enumerate(phrase)):
             return i
@@ -340,7 +322,7 @@ def _role_terms(
         return [Term.iri(ctx.topic)] if ctx.topic else []
     if role.kind == "value":
         return [Term.literal("true" if role.value else "false", XSD + "boolean")]
-    first, last_part, last = trigger
+    _, last_part, last = trigger
     found = [m for m in ctx.mentions[passage.id] if set(role.classes) & m.classes]
     side = role.side_for(ctx.doc.lang)
     if side == "before":
@@ -374,141 +356,5 @@ def _apposition(ctx: Context, rule: Rule, passage: Passage) -> None:
         pair = {"first": first, "second": second}
         s, o = pair[rule.subject.kind], pair[rule.object.kind]
         if set(rule.subject.classes) & s.classes and set(rule.object.classes) & o.classes:
-            ctx.add(
-                rule,
-                Term.iri(s.entity),
-                rule.predicate,
-                Term.iri(o.entity),
-                [passage],
-                rule.confidence,
-            )
-
-
-# Quotations -----------------------------------------------------------------------------------
-
-_DASH = "–—-"
-
-
-def _quotes(ctx: Context) -> None:
-    quoted: set[str] = set()
-    by_line: dict[int, list[Passage]] = {}
-    for passage in ctx.passages:
-        by_line.setdefault(passage.line, []).append(passage)
-    for line in by_line.values():
-        found = _dash_quote(ctx, line) or _inline_quotes(ctx, line)
-        for text, speaker, where in found:
-            quoted.add(text)
-            _quotation(ctx, text, speaker, where)
-
-
-def _dash_quote(ctx: Context, line: list[Passage]) -> list[tuple[str, str, list[Passage]]]:
-    first = line[0]
-    if first.kind == "item" or first.text[:1] not in _DASH:
-        return []
-    text = ctx.doc.text[first.start : line[-1].end]
-    verbs = ctx.patterns.quotes.dash_verbs.get(ctx.doc.lang, ())
-    for match in reversed(list(re.finditer(rf",?\s+[{_DASH}]\s+", text))):
-        after = text[match.end() :]
-        if not any(_starts_with_phrase(after, verb, ctx.doc.lang) for verb in verbs):
-            continue
-        quote = text[1 : match.start()].strip()
-        speaker = _speaker(ctx, line, first.start + match.end(), None)
-        return [(quote, speaker, line)] if speaker and quote else []
-    return []
-
-
-def _starts_with_phrase(text: str, phrase: str, lang: str) -> bool:
-    got, wanted = list(words(text))[: len(phrase.split())], phrase.split()
-    return len(got) == len(wanted) and all(
-        same_word(g, w, lang) for g, w in zip(got, wanted, strict=True)
-    )
-
-
-_QUOTED = re.compile(r"«([^«»]+)»|“([^“”]+)”|\"([^\"]+)\"")
-
-
-def _inline_quotes(ctx: Context, line: list[Passage]) -> list[tuple[str, str, list[Passage]]]:
-    verbs = ctx.patterns.quotes.inline_verbs.get(ctx.doc.lang, ())
-    known = _known_quotes(ctx)
-    found = []
-    for passage in line:
-        if not any(_has_phrase(passage.text, verb, ctx.doc.lang) for verb in verbs):
-            continue
-        spans = [(m.start() + 1, m.end() - 1) for m in _QUOTED.finditer(passage.text)]
-        spans += [(i, i + len(q)) for q in known if (i := passage.text.find(q)) >= 0]
-        for a, b in spans:
-            after = passage.text[b:].lstrip('»”" ,')
-            if not (
-                any(_starts_with_phrase(after, v, ctx.doc.lang) for v in verbs)
-                or passage.text[b:].lstrip('»”"').startswith(",")
-            ):
-                continue
-            span = (passage.start + a, passage.start + b)
-            speaker = _speaker(ctx, [passage], passage.start, span)
-            if speaker:
-                found.append((passage.text[a:b].rstrip(" ,"), speaker, [passage]))
-    return found
-
-
-def _has_phrase(text: str, phrase: str, lang: str) -> bool:
-    tokens, wanted = tokenize(text), phrase.split()
-    return _find_phrase(tokens, wanted, lang, 0) is not None
-
-
-def _known_quotes(ctx: Context) -> list[str]:
-    rows = ctx.graph.query("SELECT ?text WHERE { ?q a schema:Quotation ; schema:text ?text }").rows
-    return sorted({row[0].value for row in rows if row[0]}, key=len, reverse=True)
-
-
-def _speaker(
-    ctx: Context, line: list[Passage], after: int, inside: tuple[int, int] | None
-) -> str | None:
-    classes = set(ctx.patterns.quotes.speaker_classes)
-    found = [
-        m
-        for p in line
-        for m in ctx.mentions[p.id]
-        if classes & m.classes
-        and m.start >= after
-        and not (inside and inside[0] <= m.start < inside[1])
-    ]
-    for mention in found:
-        person = (
-            _holder(ctx, mention)
-            if "http://www.w3.org/ns/org#Post" in mention.classes
-            else mention.entity
-        )
-        if person:
-            return person
-    return None
-
-
-def _holder(ctx: Context, mention: Mention) -> str | None:
-    rows = ctx.graph.query(
-        "SELECT ?person ?post WHERE { ?person org:holds ?post }", {"post": Term.iri(mention.entity)}
-    ).rows
-    people = sorted({row[0].value for row in rows if row[0]})
-    return people[0] if len(people) == 1 else None
-
-
-def _quotation(ctx: Context, text: str, speaker: str, where: list[Passage]) -> None:
-    rules = ctx.patterns.quotes
-    rows = ctx.graph.query(
-        "SELECT ?q ?text WHERE { ?q a schema:Quotation ; schema:text ?text }",
-        {"text": Term.literal(text, language=ctx.doc.lang)},
-    ).rows
-    known = sorted(row[0].value for row in rows if row[0])
-    quote = known[0] if known else ctx.new_entity("quote")
-    if not known:
-        ctx.add("quotes", Term.iri(quote), RDF_TYPE, Term.iri(SCHEMA + "Quotation"), where, 0.5)
-    ctx.add(
-        "quotes", Term.iri(quote), SCHEMA + "creator", Term.iri(speaker), where, rules.confidence
-    )
-    ctx.add(
-        "quotes",
-        Term.iri(quote),
-        SCHEMA + "text",
-        Term.literal(text, language=ctx.doc.lang),
-        where,
-        rules.confidence,
-    )
+            subject, obj = Term.iri(s.entity), Term.iri(o.entity)
+            ctx.add(rule, subject, rule.predicate, obj, [passage], rule.confidence)
