@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -268,18 +269,7 @@ def test_a_candidate_that_does_not_validate_is_reported_and_nothing_is_written(t
     before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
     [found] = extract([ARTICLES / "centre-launch.en.txt"], root)
     broken = found.turtle.replace('"0.80"^^xsd:decimal', '"8.0"^^xsd:decimal', 1)
-    report = write(
-        [
-            type(found)(
-                *[
-                    getattr(found, f)
-                    for f in ("document", "source", "passages", "candidates", "output")
-                ],
-                broken,
-            )
-        ],
-        root,
-    )
+    report = write([replace(found, turtle=broken)], root)
     assert not report.conforms
     assert any("sdgkg:confidence" in r.message for r in report.results)
     assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
@@ -356,4 +346,11 @@ def test_a_quote_in_guillemets_with_the_speaker_named_by_surname(tmp_path: Path)
     assert mentioned("Генсек ООН посетил Алматы.", "ru")[0] == (
         "kg:post-un-secretary-general",
         "Генсек ООН",
+    )
+
+
+def test_report_on_an_unknown_document_says_there_is_nothing_to_compare_with() -> None:
+    comparison = compare(article("centre-structure.ru.txt"), _engine())
+    assert summary_line(comparison) == (
+        f"{comparison.candidates} candidates; the graph has no curated facts from this document"
     )

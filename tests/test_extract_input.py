@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sdgkg.cli import app
+from sdgkg.errors import InputError
 
 REPO = Path(__file__).resolve().parent.parent
 ARTICLES = Path(__file__).parent / "fixtures" / "articles"
@@ -129,3 +130,20 @@ def test_ukrainian_is_not_taken_for_russian(root: Path, tmp_path: Path) -> None:
     path.write_text("Центр ООН в Алмати отримав нові завдання від Генеральної Асамблеї.", "utf-8")
     result = run(root, str(path))
     assert result.exit_code == 2 and "cannot tell the language" in result.stderr
+
+
+def test_a_failed_write_leaves_every_output_as_it_was(root: Path, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from sdgkg.extract.run import _write_all, extract
+
+    found = extract(sorted(ARTICLES.glob("*.txt"))[:2], root)
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    found[1] = replace(found[1], output=blocked / "out.ttl")  # its folder cannot be made
+    before = snapshot(root)
+    with pytest.raises(InputError, match="cannot write"):
+        _write_all(found)
+    assert snapshot(root) == before
+    assert not list((root / "kg" / "extracted").glob(".*.tmp*"))
+    assert not [p for p in (root / "kg" / "extracted").iterdir() if p.name.startswith(".")]

@@ -90,6 +90,8 @@ def compare(extraction: Extraction, graph: Engine) -> Comparison:
 
 def summary_line(c: Comparison) -> str:
     """The figures the README records."""
+    if not c.curated:
+        return f"{c.candidates} candidates; the graph has no curated facts from this document"
     return (
         f"precision {c.precision:.2f} ({len(c.supported)} of {c.candidates} candidates are "
         f"curated facts), recall {c.recall:.2f} ({len(c.supported)} of {c.curated} curated "

@@ -15,7 +15,6 @@ import pyoxigraph as ox
 
 from sdgkg.engine import EmbeddedEngine
 from sdgkg.errors import InputError, SdgkgError
-from sdgkg.export import write_atomically
 from sdgkg.extract.documents import MAX_BYTES, Document, Passage, read_document, segment
 from sdgkg.extract.lexicon import Lexicon
 from sdgkg.extract.patterns import load_patterns
@@ -152,10 +151,31 @@ def write(extractions: Sequence[Extraction], root: str | os.PathLike[str] | None
     report = validate_outputs(extractions, data_root)
     if not report.conforms:
         return report
-    for item in extractions:
-        item.output.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(item.turtle.encode("utf-8"), item.output)
+    _write_all(extractions)
     return report
+
+
+def _write_all(extractions: Sequence[Extraction]) -> None:
+    """Write every output to a temporary file beside it first, then put them all in place, so
+    a failure while writing (a full disk) leaves every output as it was."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for item in extractions:
+            item.output.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(
+                "wb", dir=item.output.parent, prefix=f".{item.output.name}.", delete=False
+            ) as handle:
+                staged.append((Path(handle.name), item.output))
+                handle.write(item.turtle.encode("utf-8"))
+                handle.flush()
+                os.fsync(handle.fileno())
+        for temp, target in staged:
+            os.chmod(temp, 0o644)
+            os.replace(temp, target)
+    except OSError as exc:
+        for temp, _ in staged:
+            temp.unlink(missing_ok=True)
+        raise InputError(f"{exc.filename or 'output'}: cannot write ({exc.strerror})") from None
 
 
 def validate_outputs(extractions: Sequence[Extraction], root: Path):
