@@ -354,3 +354,20 @@ def test_report_on_an_unknown_document_says_there_is_nothing_to_compare_with() -
     assert summary_line(comparison) == (
         f"{comparison.candidates} candidates; the graph has no curated facts from this document"
     )
+
+
+def test_sentences_do_not_end_at_abbreviations_or_initials(tmp_path: Path) -> None:
+    path = tmp_path / "a.en.txt"
+    path.write_text(
+        "Title of the article\nMr. Guterres met A. Smith in Almaty. The centre opened. "
+        "“It is a good day!” He said so.\n",
+        encoding="utf-8",
+    )
+    texts = [p.text for p in segment(read_document(path, "a.en.txt"))]
+    assert texts == [
+        "Title of the article",
+        "Mr. Guterres met A. Smith in Almaty.",
+        "The centre opened.",
+        "“It is a good day!”",
+        "He said so.",
+    ]

@@ -228,4 +228,4 @@ def _is_abbreviation(body: str, dot: int) -> bool:
     word = before.group(1) if before else ""
     if word.isupper() and after and after.group(1).isupper() and len(word) > 1:
         return True
-    return len(word) == 1 and word.isalpha() and word.isupper() or word.lower() in _ABBREVIATIONS
+    return (len(word) == 1 and word.isalpha() and word.isupper()) or word.lower() in _ABBREVIATIONS

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from sdgkg.engine import EmbeddedEngine
 from sdgkg.extract.documents import Passage
-from sdgkg.extract.morphology import Token, key, normalise, same_word, tokenize, words
+from sdgkg.extract.morphology import Token, key, same_word, tokenize, words
 from sdgkg.terms import Term
 
 # Sources and quotations are named for people, not mentioned by these names in articles.
@@ -57,8 +57,10 @@ class Lexicon:
         self.lang = lang
         self.classes = classes
         self._index: dict[str, list[Entry]] = defaultdict(list)
+        self._labels: dict[str, set[str]] = defaultdict(set)
         for entry in entries:
             self._index[key(entry.words[0], lang)].append(entry)
+            self._labels[entry.entity].add(entry.label)
         for bucket in self._index.values():
             bucket.sort(key=lambda e: (-len(e.words), e.entity, e.label))
 
@@ -142,7 +144,8 @@ class Lexicon:
         return sorted(e for e, found in self.classes.items() if klass in found)
 
     def labels_of(self, entity: str) -> list[str]:
-        return sorted({e.label for b in self._index.values() for e in b if e.entity == entity})
+        """The entity's labels in the lexicon's language."""
+        return sorted(self._labels.get(entity, ()))
 
 
 def _bracketed(text: str, tokens: list[Token], offset: int) -> set[int]:
@@ -154,6 +157,3 @@ def _bracketed(text: str, tokens: list[Token], offset: int) -> set[int]:
         if depth > 0:
             inside.add(index)
     return inside
-
-
-__all__ = ["Entry", "Lexicon", "Mention", "normalise"]

@@ -21,8 +21,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
-LANGUAGES = ("kk", "ru", "en")
-
 # A word: letters or digits, possibly joined by hyphens or apostrophes (Қасым-Жомарт, БҰҰ-ның,
 # 2024-2034, Secretary-General).
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
@@ -132,15 +130,11 @@ STOPWORDS = {
 
 @dataclass(frozen=True)
 class Token:
-    """A word of a text with its code point offsets and its lower-case form."""
+    """A word of a text with its code point offsets."""
 
     text: str
     start: int
     end: int
-
-    @property
-    def lower(self) -> str:
-        return normalise(self.text)
 
 
 def tokenize(text: str, offset: int = 0) -> list[Token]:
