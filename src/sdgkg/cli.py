@@ -132,6 +132,14 @@ def query(
             "--format", "-f", help="Output format. Default: table on a terminal, else csv/turtle."
         ),
     ] = None,
+    endpoint: Annotated[
+        str | None,
+        typer.Option(metavar="URL", help="Ask this SPARQL endpoint instead of the embedded graph."),
+    ] = None,
+    graph: Annotated[
+        str | None,
+        typer.Option(metavar="IRI", help="With --endpoint: the graph to read as default graph."),
+    ] = None,
 ) -> None:
     """Run a named query, a .rq file or SPARQL text against the graph.
 
@@ -140,9 +148,15 @@ def query(
       sdgkg query centre-names -p lang=en
       sdgkg query queries/centre-names.rq --format json
       sdgkg query 'SELECT ?p ?o WHERE { kg:centre ?p ?o }'
+      sdgkg query pillars --endpoint http://localhost:7878/query
     """
     root = _root(ctx)
-    result = run_query(query, parse_assignments(param or []), root)
+    engine = None
+    if endpoint or graph:
+        from sdgkg.remote import remote_engine
+
+        engine = remote_engine(endpoint, graph)
+    result = run_query(query, parse_assignments(param or []), root, engine)
     chosen = fmt or default_format(result, _interactive())
     context = load_context(root) if chosen is ResultFormat.JSONLD else None
     _emit(render(result, chosen, context))
@@ -251,6 +265,34 @@ def stats(
 
     summary = graph_stats(load_graph(_root(ctx)))
     _emit(render_json(summary) if fmt is ReportFormat.JSON else render_text(summary))
+
+
+@app.command()
+def push(
+    ctx: typer.Context,
+    endpoint: Annotated[
+        str, typer.Option(metavar="URL", help="The server's Graph Store Protocol URL.")
+    ],
+    graph: Annotated[
+        str | None,
+        typer.Option(
+            metavar="IRI",
+            help="The named graph to replace, or 'default'. Default: https://w3id.org/sdgkg/graph/all",
+        ),
+    ] = None,
+) -> None:
+    """Load the whole graph into a SPARQL server, replacing one named graph in a single PUT
+    (SPARQL 1.1 Graph Store Protocol).
+
+    \b
+    Examples:
+      sdgkg push --endpoint http://localhost:7878/store
+      sdgkg push --endpoint http://localhost:3030/sdgkg/data --graph https://example.org/g
+    """
+    from sdgkg.remote import push_graph
+
+    pushed = push_graph(endpoint, graph, _root(ctx))
+    typer.echo(f"Pushed {pushed.triples} triples to {pushed.graph} at {endpoint}", err=True)
 
 
 def main() -> None:
