@@ -295,6 +295,39 @@ def push(
     typer.echo(f"Pushed {pushed.triples} triples to {pushed.graph} at {endpoint}", err=True)
 
 
+@app.command()
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port (0: any free port).", min=0, max=65535)] = 8000,
+    timeout: Annotated[
+        float, typer.Option(help="Seconds a query may run before it is stopped.", min=0.01)
+    ] = 10.0,
+    max_rows: Annotated[
+        int, typer.Option(help="Most rows (or triples) a query may return.", min=1)
+    ] = 10_000,
+    workers: Annotated[int, typer.Option(help="Query worker processes.", min=1)] = 2,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(metavar="NAME", help="Also answer this Host name (repeatable)."),
+    ] = None,
+) -> None:
+    """Serve the graph read-only over HTTP: a SPARQL endpoint at /sparql, a page for every
+    resource (/id/centre), the named queries (/) and the ontology (/ontology).
+
+    \b
+    Examples:
+      sdgkg serve                      (then open http://127.0.0.1:8000/)
+      sdgkg serve --port 8080 --timeout 5 --max-rows 1000
+    """
+    from sdgkg.server import Limits, ServerConfig
+    from sdgkg.server import serve as run_server
+
+    limits = Limits(timeout=timeout, max_rows=max_rows)
+    hosts = tuple(allow_host or ())
+    run_server(_root(ctx), ServerConfig(host, port, limits, workers, allowed_hosts=hosts))
+
+
 def main() -> None:
     """Console-script entry point."""
     app(prog_name="sdgkg")
