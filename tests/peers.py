@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -50,6 +52,19 @@ class Peer:
         self.stop()
         raise RuntimeError(f"server did not answer {url} in {timeout} s:\n{self.output()}")
 
+    def announced_url(self, timeout: float = 60) -> str:
+        """The URL a `sdgkg serve` prints when it is ready ("Serving sdgkg on URL ...")."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            match = re.search(r"Serving sdgkg on (http://\S+/)", self.output())
+            if match:
+                return match.group(1)
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited early:\n{self.output()}")
+            time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"server did not start in {timeout} s:\n{self.output()}")
+
     def output(self) -> str:
         self._log_file.flush()
         return self.log.read_text(encoding="utf-8", errors="replace")
@@ -66,3 +81,9 @@ class Peer:
             except subprocess.TimeoutExpired:
                 continue
         self._log_file.close()
+
+
+def start_sdgkg_serve(log: Path, *options: str) -> tuple[Peer, str]:
+    """`sdgkg serve --port 0 OPTIONS` as a real process; returns it and its URL."""
+    peer = Peer([sys.executable, "-m", "sdgkg", "serve", "--port", "0", *options], log)
+    return peer, peer.announced_url()

@@ -159,8 +159,14 @@ def serve(
     config: ServerConfig = ServerConfig(),
     ready: Callable[[str], None] | None = None,
 ) -> None:
-    """Run the service until interrupted (Ctrl-C or SIGTERM); `ready` gets its URL."""
-    site = build_site(root, config)
+    """Serve the graph under `root` until interrupted (Ctrl-C or SIGTERM); `ready` gets the URL."""
+    serve_site(build_site(root, config), config, ready)
+
+
+def serve_site(
+    site: Site, config: ServerConfig, ready: Callable[[str], None] | None = None
+) -> None:
+    """Serve `site` until interrupted, then stop its workers."""
     try:
         server = SdgkgServer((config.host, config.port), site, config)
     except OSError as exc:
