@@ -223,3 +223,28 @@ def test_gsp_endpoint_really_holds_the_graph(oxigraph: str) -> None:
     )
     with urllib.request.urlopen(request, timeout=10) as response:
         assert b"<https://w3id.org/sdgkg/id/centre>" in response.read()
+
+
+def test_union_default_graph_server_needs_no_graph_option(tmp_path: Path) -> None:
+    # The README's other way: the server reads all named graphs as its default graph.
+    port = free_port()
+    peer = Peer(
+        [
+            str(OXIGRAPH),
+            "serve",
+            "--location",
+            str(tmp_path / "db"),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+        ],
+        tmp_path / "server.log",
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        peer.wait_for(base + "/query?query=ASK%7B%7D")
+        push_graph(base + "/store", root=REPO)
+        result = run_query("countries-served", root=REPO, engine=RemoteEngine(base + "/query"))
+        assert result == run_query("countries-served", root=REPO)
+    finally:
+        peer.stop()

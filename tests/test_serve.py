@@ -244,6 +244,18 @@ def test_body_over_the_cap_is_413(server: str) -> None:
     assert status == 413 and b"larger than" in text
 
 
+def test_chunked_body_needs_a_length(server: str) -> None:
+    headers = {"Content-Type": "application/sparql-query", "Transfer-Encoding": "chunked"}
+    status, _, text = call(server, "POST", "/sparql", b"6\r\nASK {}\r\n0\r\n\r\n", headers)
+    assert status == 411 and b"Content-Length" in text
+
+
+def test_relative_iris_resolve_in_the_resource_namespace(server: str) -> None:
+    query = urllib.parse.urlencode({"query": "ASK { <centre> org:subOrganizationOf <un-desa> }"})
+    status, _, body = call(server, path="/sparql?" + query)
+    assert status == 200 and json.loads(body)["boolean"] is True
+
+
 def test_unknown_host_is_refused(server: str) -> None:
     # DNS rebinding: a page on evil.example resolving to 127.0.0.1 sends Host: evil.example.
     status, _, text = call(server, path="/", headers={"Host": "evil.example"})

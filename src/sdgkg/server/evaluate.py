@@ -44,7 +44,8 @@ class Job:
 def evaluate(store: ox.Store, job: Job) -> QueryResult:
     """Run the job's query on the store; QueryError for a bad query, ResultTooLarge past the
     limit."""
-    options: dict[str, object] = {"prefixes": PREFIXES}
+    # The protocol lets the service define the base IRI: relative IRIs name graph resources.
+    options: dict[str, object] = {"prefixes": PREFIXES, "base_iri": PREFIXES["kg"]}
     if job.dataset.default or job.dataset.named:
         options["default_graph"] = [ox.NamedNode(iri) for iri in job.dataset.default]
         options["named_graphs"] = [ox.NamedNode(iri) for iri in job.dataset.named]

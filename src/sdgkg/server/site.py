@@ -126,8 +126,7 @@ class Site:
         job = Job(asked.sparql, dataset=asked.dataset, max_rows=self.limits.max_rows)
         reply = self._run(_Work(job, request.accept, asked.forced_format))
         if isinstance(reply, QueryResult):
-            body = pages.results_table(reply, self._labels(request)) + pages.query_box(asked.sparql)
-            return _html(pages.layout("Query results", body, self._labels(request)))
+            return _html(self._results_page(asked.sparql, reply, self._labels(request)))
         response = Response(200, reply.content_type, reply.body)
         self._cache.put(key, response)
         return response
@@ -147,6 +146,15 @@ class Site:
             raise HttpError(422, exc.message, exc.hint) from None
         except SdgkgError as exc:
             raise HttpError(400, exc.message, exc.hint) from None
+
+    def _results_page(self, sparql: str, result: QueryResult, labels: Labels) -> bytes:
+        body = (
+            "<h1>Query results</h1>"
+            + pages.results_table(result, labels)
+            + pages.downloads("/sparql", {"query": sparql}, result.kind)
+            + pages.query_box(sparql)
+        )
+        return pages.layout("Query results", body, labels)
 
     def _work(self, work: _Work) -> QueryResult | _Rendered:
         """Runs in a worker process: evaluate, negotiate, render."""
