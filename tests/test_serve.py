@@ -237,11 +237,16 @@ def test_protocol_errors(
 
 
 def test_body_over_the_cap_is_413(server: str) -> None:
-    body = b"query=" + b"A" * (1 << 20)
-    status, _, text = call(
-        server, "POST", "/sparql", body, {"Content-Type": "application/x-www-form-urlencoded"}
-    )
-    assert status == 413 and b"larger than" in text
+    # The server answers from the headers, before reading (or waiting for) the body.
+    parts = urllib.parse.urlsplit(server)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    connection.putrequest("POST", "/sparql")
+    connection.putheader("Content-Type", "application/x-www-form-urlencoded")
+    connection.putheader("Content-Length", str((1 << 20) + 1))
+    connection.endheaders()
+    response = connection.getresponse()
+    assert response.status == 413 and b"larger than 1048576 bytes" in response.read()
+    connection.close()
 
 
 def test_chunked_body_needs_a_length(server: str) -> None:
@@ -415,3 +420,11 @@ def test_port_in_use_is_a_clear_error(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.startswith(f"Error: cannot listen on 127.0.0.1:{port}")
     assert "Traceback" not in result.stderr
+
+
+def test_language_switch_on_a_query_without_lang(server: str) -> None:
+    # ?lang= sets the page language; it binds only queries that declare a lang parameter.
+    status, _, body = call(server, path="/queries/source-summary?lang=kk")
+    assert status == 200 and "Kazinform" in body.decode("utf-8")
+    status, _, body = call(server, path="/?lang=ru")
+    assert status == 200 and '<input name="lang" value="ru"' in body.decode("utf-8")

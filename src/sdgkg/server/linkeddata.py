@@ -13,7 +13,15 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from sdgkg.namespaces import PREFIXES
-from sdgkg.server.pages import LANGUAGES, Labels, esc, iri_html, layout, local_path, term_html
+from sdgkg.server.pages import (
+    Labels,
+    esc,
+    iri_html,
+    labels_rows,
+    layout,
+    local_path,
+    term_html,
+)
 from sdgkg.terms import Term, from_oxigraph, to_oxigraph
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
@@ -124,12 +132,7 @@ def _suffixed(iri: str, suffix: str) -> str:
 
 
 def _labels_table(iri: str, labels: Labels) -> str:
-    names = labels.by_iri.get(iri, {})
-    rows = "".join(
-        f'<tr><th>{code}</th><td lang="{code}">{esc(names.get(code, "—"))}</td></tr>'
-        for code in LANGUAGES
-    )
-    return f'<h2>Labels</h2><table class="labels">{rows}</table>'
+    return f'<h2>Labels</h2><table class="labels">{labels_rows(iri, labels)}</table>'
 
 
 def _types(types: list[Term], labels: Labels) -> str:

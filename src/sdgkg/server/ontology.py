@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from sdgkg.namespaces import PREFIXES
-from sdgkg.server.pages import LANGUAGES, Labels, esc, iri_html, layout
+from sdgkg.server.pages import Labels, esc, iri_html, labels_rows, layout
 from sdgkg.terms import from_oxigraph
 
 _TERMS = """
@@ -76,11 +76,7 @@ def ontology_page(terms: list[OntologyTerm], labels: Labels) -> bytes:
 
 def _term(term: OntologyTerm, labels: Labels) -> str:
     local = term.iri[len(PREFIXES["sdgkg"]) :]
-    names = labels.by_iri.get(term.iri, {})
-    label_rows = "".join(
-        f'<tr><th>{code}</th><td lang="{code}">{esc(names.get(code, "—"))}</td></tr>'
-        for code in LANGUAGES
-    )
+    label_rows = labels_rows(term.iri, labels)
     relations = [
         ("Subclass of" if term.is_class else "Subproperty of", term.supers),
         ("Domain", term.domains),

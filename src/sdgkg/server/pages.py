@@ -171,6 +171,15 @@ def query_form(query: NamedQuery, values: Mapping[str, str]) -> str:
     )
 
 
+def labels_rows(iri: str, labels: Labels) -> str:
+    """Table rows with the resource's label in each of kk, en and ru."""
+    names = labels.by_iri.get(iri, {})
+    return "".join(
+        f'<tr><th>{code}</th><td lang="{code}">{esc(names.get(code, "—"))}</td></tr>'
+        for code in LANGUAGES
+    )
+
+
 def query_box(text: str = "") -> str:
     """The free SPARQL form: it posts to /sparql, which answers a browser with HTML."""
     example = text or "SELECT ?p ?o WHERE { kg:centre ?p ?o } LIMIT 20"

@@ -217,7 +217,8 @@ class Site:
         heading = esc(names.get(labels.lang) or names.get("en") or "sdgkg")
         listing = "".join(
             f'<section class="query"><h3>{esc(q.title or q.name)} <small><code>{esc(q.name)}</code>'
-            f"</small></h3><p>{esc(q.description)}</p>{pages.query_form(q, {})}</section>"
+            f"</small></h3><p>{esc(q.description)}</p>"
+            f"{pages.query_form(q, {'lang': labels.lang})}</section>"
             for q in self.queries.values()
         )
         body = (
@@ -234,12 +235,7 @@ class Site:
         query = self.queries.get(urllib.parse.unquote(name))
         if query is None:
             raise HttpError(404, f"no named query '{name}'", hint="the home page lists them")
-        values = {
-            k: v[-1]
-            for k, v in urllib.parse.parse_qs(request.query_string).items()
-            if k != "format"
-        }
-        values = {k: v for k, v in values.items() if v != ""}
+        values = _query_values(query, request)
         bindings = bind_params(query, values)
         forced = _param(request, "format")
         job = Job(query.text, bindings=bindings, max_rows=self.limits.max_rows)
@@ -296,6 +292,18 @@ def check_query(sparql: str) -> None:
     """
     if len(sparql) > 100_000:
         raise HttpError(400, "the query is longer than 100000 characters")
+
+
+def _query_values(query: NamedQuery, request: Request) -> dict[str, str]:
+    """The named query's parameters from the URL: empty fields are left to their defaults,
+    `format` picks a download, and `lang` only sets the page language unless it is a parameter."""
+    declared = {param.name for param in query.params}
+    found = urllib.parse.parse_qs(request.query_string)
+    return {
+        key: values[-1]
+        for key, values in found.items()
+        if values[-1] != "" and key != "format" and (key != "lang" or key in declared)
+    }
 
 
 def _html(page: bytes) -> Response:
