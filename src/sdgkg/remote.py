@@ -10,6 +10,7 @@ pasted user text), and asks for `default_graph` as the default graph when one is
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -71,8 +72,9 @@ def query_form(sparql: str) -> str:
 def with_prefixes(sparql: str) -> str:
     """The query with a PREFIX line for every project prefix it does not declare itself."""
     declared = {match.group(1) or "" for match in _PREFIX_DECL.finditer(sparql)}
-    lines = [f"PREFIX {name}: <{iri}>" for name, iri in PREFIXES.items() if name not in declared]
-    return "\n".join([*lines, sparql])
+    missing = [f"PREFIX {name}: <{iri}>" for name, iri in PREFIXES.items() if name not in declared]
+    # On one line, so a server's error position is off by one line only.
+    return " ".join(missing) + "\n" + sparql if missing else sparql
 
 
 def bind_values(sparql: str, bindings: Mapping[str, Term]) -> str:
@@ -169,14 +171,25 @@ def _remote_error(endpoint: str, exc: Exception) -> QueryError:
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
     if isinstance(exc, SPARQLWrapperException):
-        detail = " ".join(str(exc.msg or exc).split())[:300]
-        return QueryError(f"{endpoint} refused the query: {detail}")
+        detail = " ".join((_server_message(str(exc)) or str(exc.msg)).split())
+        return QueryError(f"{endpoint} refused the query: {detail[:300]}")
     if isinstance(exc, urllib.error.HTTPError):
         return QueryError(f"{endpoint} answered HTTP {exc.code} {exc.reason}")
     reason = getattr(exc, "reason", exc)
     return QueryError(
         f"cannot reach {endpoint} ({reason})", hint="is the SPARQL server running at that URL?"
     )
+
+
+def _server_message(text: str) -> str | None:
+    """The server's own message, which SPARQLWrapper only keeps as the repr of the body
+    at the end of its exception text ("...Response:\nb'...'")."""
+    _, found, answer = text.partition("Response:\n")
+    try:
+        body = ast.literal_eval(answer) if found else None
+    except (ValueError, SyntaxError):
+        return None
+    return body.decode("utf-8", "replace") if isinstance(body, bytes) else None
 
 
 def _tabular_result(body: bytes, endpoint: str) -> QueryResult:
