@@ -24,6 +24,7 @@ from tests.conftest import REPO
 from tests.peers import free_port, start_sdgkg_serve
 
 KG = "https://w3id.org/sdgkg/id/"
+GROUP: dict[str, int] = {}
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
 
@@ -31,6 +32,7 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log = tmp_path_factory.mktemp("serve") / "serve.log"
     peer, url = start_sdgkg_serve(log, "--timeout", "1.5", "--max-rows", "500")
+    GROUP["pgid"] = peer.process.pid
     try:
         yield url.rstrip("/")
     finally:
@@ -284,12 +286,30 @@ def test_errors_are_pages_for_browsers(server: str) -> None:
 # -- limits ---------------------------------------------------------------------------------
 
 
+def _group_processes() -> set[int]:
+    """The server's processes: itself, the zygote and the workers (one process group)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if entry.name.isdigit() and int(fields[2]) == GROUP["pgid"]:  # zombies count too
+            found.add(int(entry.name))
+    return found
+
+
 def test_a_query_past_the_time_limit_is_stopped(server: str) -> None:
+    before = _group_processes()
+    assert len(before) == 4  # server, zygote, two workers
     started = time.monotonic()
     status, _, text = call(server, path="/sparql?" + urllib.parse.urlencode({"query": SLOW}))
     assert status == 503, text
     assert b"ran longer than 1.5 s" in text
     assert time.monotonic() - started < 10
+    # The worker that ran it was killed (the work really stopped) and a fresh one replaced it.
+    after = _group_processes()
+    assert len(after) == 4 and len(before - after) == 1
     # The killed worker was replaced: the next query answers at once.
     started = time.monotonic()
     assert call(server, path="/sparql?query=ASK%7B%7D")[0] == 200

@@ -3,6 +3,7 @@ rebinding), a cap on request bodies, and `serve` to run it all."""
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from collections.abc import Callable, Iterable
@@ -65,6 +66,7 @@ class _Handler(BaseHTTPRequestHandler):
     # without Nagle's delay: written apart, they stall each answer ~40 ms on delayed ACKs.
     wbufsize = 1 << 16
     disable_nagle_algorithm = True
+    timeout = 60  # seconds a connection may sit idle (or trickle a request) before it is closed
 
     def do_GET(self) -> None:
         self._handle(head=False)
@@ -135,14 +137,16 @@ class _Handler(BaseHTTPRequestHandler):
             super().log_request(code, size)
 
 
-def build_site(root: object = None, config: ServerConfig = ServerConfig()) -> Site:
+def build_site(
+    root: str | os.PathLike[str] | None = None, config: ServerConfig = ServerConfig()
+) -> Site:
     """Load the graph, the named queries and the JSON-LD context into a Site."""
     from sdgkg.export import load_context
     from sdgkg.graph import load_graph
     from sdgkg.paths import resolve_root
     from sdgkg.queries import list_queries
 
-    data_root = resolve_root(root)  # type: ignore[arg-type]
+    data_root = resolve_root(root)
     ontology = data_root / "ontology" / "sdgkg.ttl"
     return Site(
         load_graph(data_root),
@@ -155,7 +159,7 @@ def build_site(root: object = None, config: ServerConfig = ServerConfig()) -> Si
 
 
 def serve(
-    root: object = None,
+    root: str | os.PathLike[str] | None = None,
     config: ServerConfig = ServerConfig(),
     ready: Callable[[str], None] | None = None,
 ) -> None:

@@ -7,8 +7,9 @@ for it (the reified rdf:Statement, its passage's quoted sentence or its outside 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 
 import pyoxigraph as ox
 
@@ -71,19 +72,19 @@ class Description:
             yield ox.Triple(to_oxigraph(subject), ox.NamedNode(predicate.value), node)
 
 
-def describe(store: ox.Store, iri: str) -> Description:
-    """Everything the union of the graph's named graphs says from and to `iri`."""
+def describe(store: ox.Store, iri: str, limit: int = 10_000) -> Description:
+    """What the union of the graph's named graphs says from and to `iri`: at most `limit`
+    links each way (a class with a million members must not fill the page or the memory)."""
     node = ox.NamedNode(iri)
-    outgoing = _distinct((q.predicate, q.object) for q in store.quads_for_pattern(node, None, None))
-    incoming = _distinct(
-        (q.subject, q.predicate)
-        for q in store.quads_for_pattern(None, None, node)
-        if q.predicate.value not in _REIFICATION
-    )
+    found = store.quads_for_pattern(node, None, None)
+    outgoing = _distinct(islice(((q.predicate, q.object) for q in found), limit))
+    found = store.quads_for_pattern(None, None, node)
+    pairs = ((q.subject, q.predicate) for q in found if q.predicate.value not in _REIFICATION)
+    incoming = _distinct(islice(pairs, limit))
     return Description(iri, outgoing, incoming, _evidence(store, node))
 
 
-def _distinct(pairs: Iterator[tuple[object, object]]) -> tuple[tuple[Term, Term], ...]:
+def _distinct(pairs: Iterable[tuple[object, object]]) -> tuple[tuple[Term, Term], ...]:
     found = dict.fromkeys((from_oxigraph(a), from_oxigraph(b)) for a, b in pairs)
     return tuple(sorted(found))
 

@@ -263,7 +263,7 @@ class Site:
             raise HttpError(
                 406, "this resource is available as text/html, text/turtle or application/ld+json"
             )
-        description = describe(self.store, pages.iri_for_path(path))
+        description = describe(self.store, pages.iri_for_path(path), self.limits.max_rows)
         if not description.exists:
             raise HttpError(404, f"the graph has nothing about {pages.iri_for_path(path)}")
         if fmt == HTML:
