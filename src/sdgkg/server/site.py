@@ -218,7 +218,7 @@ class Site:
         listing = "".join(
             f'<section class="query"><h3>{esc(q.title or q.name)} <small><code>{esc(q.name)}</code>'
             f"</small></h3><p>{esc(q.description)}</p>"
-            f"{pages.query_form(q, {'lang': labels.lang})}</section>"
+            f"{pages.query_form(q, _page_language(q, labels))}</section>"
             for q in self.queries.values()
         )
         body = (
@@ -304,6 +304,13 @@ def _query_values(query: NamedQuery, request: Request) -> dict[str, str]:
         for key, values in found.items()
         if values[-1] != "" and key != "format" and (key != "lang" or key in declared)
     }
+
+
+def _page_language(query: NamedQuery, labels: Labels) -> dict[str, str]:
+    """Fill a form's lang with the page's language where lang has a default (an optional
+    lang, left empty, means every language)."""
+    has_default = any(p.name == "lang" and p.default is not None for p in query.params)
+    return {"lang": labels.lang} if has_default else {}
 
 
 def _html(page: bytes) -> Response:
