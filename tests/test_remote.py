@@ -108,9 +108,15 @@ def test_cli_output_is_the_same_bytes(oxigraph: str) -> None:
     runner = CliRunner()
     for args in (
         ["pillars", "-f", "json"],
+        ["pillars", "-p", "lang=ru", "-f", "table"],
         ["centre-profile", "-f", "xml"],
+        ["countries-served", "-f", "csv"],
+        ["people-and-roles", "-f", "tsv"],
         ["ASK { kg:centre a sdgkg:RegionalCentre }", "-f", "json"],
+        ["ASK { kg:centre a sdgkg:Pillar }", "-f", "csv"],
         ["CONSTRUCT { kg:centre ?p ?o } WHERE { kg:centre ?p ?o }", "-f", "turtle"],
+        ["CONSTRUCT { ?s ?p kg:centre } WHERE { ?s ?p kg:centre }", "-f", "nt"],
+        ["DESCRIBE kg:almaty", "-f", "jsonld"],
     ):
         local = runner.invoke(app, ["--root", str(REPO), "query", *args])
         remote = runner.invoke(
