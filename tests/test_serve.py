@@ -336,7 +336,7 @@ def test_home_page_lists_every_named_query_and_needs_no_cdn(server: str) -> None
     assert status == 200
     for path in sorted((REPO / "queries").glob("*.rq")):
         assert f'action="/queries/{path.stem}"' in page
-    assert '<form class="sparql" method="post" action="/sparql">' in page
+    assert '<form class="sparql" method="get" action="/sparql">' in page
     for url in re.findall(r'(?:src|href)="([^"]+)"', page):
         assert not url.startswith(("http:", "https:", "//")) or "w3id.org" not in url
     assert "<script" not in page
@@ -450,3 +450,13 @@ def test_language_switch_on_a_query_without_lang(server: str) -> None:
     assert status == 200 and "Kazinform" in body.decode("utf-8")
     status, _, body = call(server, path="/?lang=ru")
     assert status == 200 and '<input name="lang" value="ru"' in body.decode("utf-8")
+
+
+def test_language_switch_keeps_the_query(server: str) -> None:
+    query = urllib.parse.urlencode(
+        {"query": "SELECT ?x WHERE { kg:centre org:subOrganizationOf ?x }"}
+    )
+    status, _, body = call(server, path=f"/sparql?{query}&lang=ru", headers={"Accept": "text/html"})
+    page = body.decode("utf-8")
+    assert status == 200 and "Департамент" in page  # link labels in Russian
+    assert f'href="?{query}&amp;lang=kk"' in page

@@ -33,6 +33,7 @@ class Labels:
 
     by_iri: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     lang: str = "en"
+    page_query: str = ""  # the page's other URL parameters, kept by the language switch
 
     def of(self, iri: str) -> str | None:
         names = self.by_iri.get(iri, {})
@@ -94,8 +95,10 @@ def layout(title: str, body: str, labels: Labels) -> bytes:
         f'<a href="{esc(_with_lang(href, labels.lang))}">{text}</a>'
         for href, text in (("/", "Home"), ("/id/centre", "The centre"), ("/ontology", "Ontology"))
     )
+    kept = labels.page_query + "&" if labels.page_query else ""
     switch = " ".join(
-        f'<a href="?lang={code}"{" class=current" if code == labels.lang else ""}>{code}</a>'
+        f'<a href="{esc(f"?{kept}lang={code}")}"{" class=current" if code == labels.lang else ""}>'
+        f"{code}</a>"
         for code in LANGUAGES
     )
     page = f"""<!DOCTYPE html>
@@ -181,10 +184,11 @@ def labels_rows(iri: str, labels: Labels) -> str:
 
 
 def query_box(text: str = "") -> str:
-    """The free SPARQL form: it posts to /sparql, which answers a browser with HTML."""
+    """The free SPARQL form: a GET to /sparql (so the result page has a URL to share and to
+    switch language on), which answers a browser with HTML."""
     example = text or "SELECT ?p ?o WHERE { kg:centre ?p ?o } LIMIT 20"
     return (
-        '<form class="sparql" method="post" action="/sparql">'
+        '<form class="sparql" method="get" action="/sparql">'
         f'<textarea name="query" rows="6" cols="80" spellcheck="false">{esc(example)}</textarea>'
         '<br><button type="submit">Run SPARQL</button>'
         " <small>The project prefixes (kg:, sdgkg:, skos:, org: ...) are predeclared.</small>"

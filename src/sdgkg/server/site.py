@@ -204,7 +204,9 @@ class Site:
 
     def _labels(self, request: Request) -> Labels:
         lang = _param(request, "lang")
-        return Labels(self.labels, lang if lang in pages.LANGUAGES else "en")
+        pairs = urllib.parse.parse_qsl(request.query_string, keep_blank_values=True)
+        kept = urllib.parse.urlencode([(k, v) for k, v in pairs if k != "lang"])
+        return Labels(self.labels, lang if lang in pages.LANGUAGES else "en", kept)
 
     def _home(self, labels: Labels) -> bytes:
         summary = ""
