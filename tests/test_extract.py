@@ -371,3 +371,15 @@ def test_sentences_do_not_end_at_abbreviations_or_initials(tmp_path: Path) -> No
         "“It is a good day!”",
         "He said so.",
     ]
+
+
+def test_resource_pages_show_curated_evidence_not_candidates() -> None:
+    from sdgkg.graph import load_graph
+    from sdgkg.server.linkeddata import describe
+
+    store = load_graph(REPO)  # with kg/extracted/, whose candidates restate curated facts
+    evidence = describe(store, "https://w3id.org/sdgkg/id/centre").evidence
+    key = next(k for k in evidence if k[1].value.endswith("/un-desa"))
+    [only] = evidence[key]
+    assert only.start.value == "1217"
+    assert only.attributed_to.value.endswith("/un-office-in-kazakhstan")
