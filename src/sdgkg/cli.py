@@ -135,6 +135,14 @@ def query(
             "--format", "-f", help="Output format. Default: table on a terminal, else csv/turtle."
         ),
     ] = None,
+    endpoint: Annotated[
+        str | None,
+        typer.Option(metavar="URL", help="Ask this SPARQL endpoint instead of the embedded graph."),
+    ] = None,
+    graph: Annotated[
+        str | None,
+        typer.Option(metavar="IRI", help="With --endpoint: the graph to read as default graph."),
+    ] = None,
 ) -> None:
     """Run a named query, a .rq file or SPARQL text against the graph.
 
@@ -143,12 +151,18 @@ def query(
       sdgkg query centre-names -p lang=en
       sdgkg query queries/centre-names.rq --format json
       sdgkg query 'SELECT ?p ?o WHERE { kg:centre ?p ?o }'
+      sdgkg query pillars --endpoint http://localhost:7878/query
     """
     from sdgkg.queries import parse_assignments, run_query
     from sdgkg.results import default_format, render
 
     root = _root(ctx)
-    result = run_query(query, parse_assignments(param or []), root)
+    engine = None
+    if endpoint or graph:
+        from sdgkg.remote import remote_engine
+
+        engine = remote_engine(endpoint, graph)
+    result = run_query(query, parse_assignments(param or []), root, engine)
     chosen = fmt or default_format(result, _interactive())
     context = None
     if chosen is ResultFormat.JSONLD:
@@ -267,6 +281,119 @@ def stats(
 
     summary = graph_stats(load_graph(_root(ctx)))
     _emit(render_json(summary) if fmt is ReportFormat.JSON else render_text(summary))
+
+
+@app.command()
+def extract(
+    ctx: typer.Context,
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            metavar="FILE",
+            help="Articles (UTF-8 text). Default: the source files the graph records.",
+            show_default=False,
+        ),
+    ] = None,
+    lang: Annotated[
+        str, typer.Option("--lang", "-l", help="Language of the text: kk, ru, en or auto.")
+    ] = "auto",
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write here (one FILE only)."),
+    ] = None,
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="Exit 1 if the committed output is stale; write nothing."),
+    ] = False,
+    report: Annotated[
+        bool, typer.Option("--report", help="Compare with the curated graph; write nothing.")
+    ] = False,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = (
+        ReportFormat.TEXT
+    ),
+    max_size: Annotated[
+        float, typer.Option("--max-size", metavar="MB", help="Refuse larger documents.")
+    ] = 2.0,
+) -> None:
+    """Find candidate facts in articles, with evidence, into kg/extracted/NAME.ttl.
+
+    Candidates are reified (sdgkg:Candidate), validated with the graph before anything is
+    written, and never asserted: a curator reviews and accepts them.
+
+    \b
+    Examples:
+      sdgkg extract                         (re-extract the seed article)
+      sdgkg extract article.ru.txt --lang ru
+      sdgkg extract --check                 (exit 1 if kg/extracted/ is stale)
+      sdgkg extract --report                (precision and recall on the seed)
+    """
+    from sdgkg.extract import run_command
+
+    code = run_command(
+        files or [], _root(ctx), lang, output, check, report, fmt.value, int(max_size * 1e6), _emit
+    )
+    raise typer.Exit(code)
+
+
+@app.command()
+def push(
+    ctx: typer.Context,
+    endpoint: Annotated[
+        str, typer.Option(metavar="URL", help="The server's Graph Store Protocol URL.")
+    ],
+    graph: Annotated[
+        str | None,
+        typer.Option(
+            metavar="IRI",
+            help="The named graph to replace, or 'default'. Default: https://w3id.org/sdgkg/graph/all",
+        ),
+    ] = None,
+) -> None:
+    """Load the whole graph into a SPARQL server, replacing one named graph in a single PUT
+    (SPARQL 1.1 Graph Store Protocol).
+
+    \b
+    Examples:
+      sdgkg push --endpoint http://localhost:7878/store
+      sdgkg push --endpoint http://localhost:3030/sdgkg/data --graph https://example.org/g
+    """
+    from sdgkg.remote import push_graph
+
+    pushed = push_graph(endpoint, graph, _root(ctx))
+    typer.echo(f"Pushed {pushed.triples} triples to {pushed.graph} at {endpoint}", err=True)
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port (0: any free port).", min=0, max=65535)] = 8000,
+    timeout: Annotated[
+        float, typer.Option(help="Seconds a query may run before it is stopped.", min=0.01)
+    ] = 10.0,
+    max_rows: Annotated[
+        int, typer.Option(help="Most rows (or triples) a query may return.", min=1)
+    ] = 10_000,
+    workers: Annotated[int, typer.Option(help="Query worker processes.", min=1)] = 2,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(metavar="NAME", help="Also answer this Host name (repeatable)."),
+    ] = None,
+) -> None:
+    """Serve the graph read-only over HTTP: a SPARQL endpoint at /sparql, a page for every
+    resource (/id/centre), the named queries (/) and the ontology (/ontology).
+
+    \b
+    Examples:
+      sdgkg serve                      (then open http://127.0.0.1:8000/)
+      sdgkg serve --port 8080 --timeout 5 --max-rows 1000
+    """
+    from sdgkg.server import Limits, ServerConfig
+    from sdgkg.server import serve as run_server
+
+    limits = Limits(timeout=timeout, max_rows=max_rows)
+    hosts = tuple(allow_host or ())
+    run_server(_root(ctx), ServerConfig(host, port, limits, workers, allowed_hosts=hosts))
 
 
 def main() -> None:
