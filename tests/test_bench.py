@@ -37,7 +37,7 @@ def test_quick_benchmark_writes_a_results_table(tmp_path):
         "export jsonld",
         "validate DELTA",
         "peak RSS",
-        "serve, requests/s",
+        "serve, req/s",
     ):
         assert f"| {work}" in text, work
     assert "oxigraph CLI load+query" in text and "\nMachine: " in text
