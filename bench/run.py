@@ -558,12 +558,11 @@ def machine() -> str:
     )
 
 
-def render(bench: Bench, sizes: Sequence[str], profile: str, header: str, seconds: float) -> str:
+def render(bench: Bench, command: str, profile: str, header: str, seconds: float) -> str:
     lines = [
         "# Benchmark results",
         "",
-        f"Written by `python bench/run.py --sizes {','.join(sizes)}`"
-        f"{' --quick' if bench.runs == 1 else ''} in {seconds:.0f} s; medians of {bench.runs}"
+        f"Written by `python bench/run.py {command}` in {seconds:.0f} s; medians of {bench.runs}"
         " runs unless the row says otherwise, whole processes, cold start.",
         "",
         f"Machine: {header}.",
@@ -625,7 +624,8 @@ def main(argv: list[str] | None = None) -> int:
         vroot = work / f"graph-{vlabel}-validate"
         generate(parse_size(vlabel), vroot)
         validate_rows(bench, vlabel, vroot)
-        text = render(bench, sizes, profile, header, time.perf_counter() - started)
+        command = " ".join(argv if argv is not None else sys.argv[1:])
+        text = render(bench, command, profile, header, time.perf_counter() - started)
     args.output.write_text(text + "\n", encoding="utf-8")
     print(text)
     return 0
