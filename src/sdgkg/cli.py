@@ -26,8 +26,11 @@ class _FunnelGroup(TyperGroup):
     """The one error funnel: a library error becomes `Error: ...` (+ `Hint: ...`) on stderr."""
 
     def invoke(self, ctx: Any) -> Any:
+        from sdgkg.netguard import offline  # every command works offline unless it opts in
+
         try:
-            return super().invoke(ctx)
+            with offline():
+                return super().invoke(ctx)
         except SdgkgError as exc:
             _fail(ctx, exc.message, exc.hint, exc.exit_code)
         except OSError as exc:  # e.g. stdout closed, disk full: still one line
@@ -132,17 +135,45 @@ def query(
             "--format", "-f", help="Output format. Default: table on a terminal, else csv/turtle."
         ),
     ] = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--timeout",
+            metavar="SECONDS",
+            min=0,
+            help="Stop the query after SECONDS (0: no limit). Default: $SDGKG_QUERY_TIMEOUT or 30.",
+        ),
+    ] = None,
+    max_rows: Annotated[
+        int | None,
+        typer.Option(
+            "--max-rows",
+            metavar="N",
+            min=0,
+            help="Fail if the result has more than N rows (0: no limit). "
+            "Default: $SDGKG_MAX_ROWS or 100000.",
+        ),
+    ] = None,
 ) -> None:
     """Run a named query, a .rq file or SPARQL text against the graph.
+
+    SERVICE, FROM of anything but the graph's own files, LOAD and updates are refused.
 
     \b
     Examples:
       sdgkg query centre-names -p lang=en
       sdgkg query queries/centre-names.rq --format json
       sdgkg query 'SELECT ?p ?o WHERE { kg:centre ?p ?o }'
+      sdgkg query pillars --timeout 5 --max-rows 1000
     """
+    from sdgkg.limits import QueryLimits, QueryTimeout
+
     root = _root(ctx)
-    result = run_query(query, parse_assignments(param or []), root)
+    limits = QueryLimits.resolve(timeout, max_rows)
+    try:
+        result = run_query(query, parse_assignments(param or []), root, limits=limits)
+    except QueryTimeout as exc:
+        _stop_now(exc)
     chosen = fmt or default_format(result, _interactive())
     context = load_context(root) if chosen is ResultFormat.JSONLD else None
     _emit(render(result, chosen, context))
@@ -251,6 +282,19 @@ def stats(
 
     summary = graph_stats(load_graph(_root(ctx)))
     _emit(render_json(summary) if fmt is ReportFormat.JSON else render_text(summary))
+
+
+def _stop_now(exc: SdgkgError) -> NoReturn:
+    """Report and end the process at once: the timed-out query's worker thread cannot be
+    cancelled, and exiting the process is what stops it."""
+    import os
+
+    typer.echo(f"Error: {exc.message}", err=True)
+    if exc.hint:
+        typer.echo(f"Hint: {exc.hint}", err=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(exc.exit_code)
 
 
 def main() -> None:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from sdgkg.errors import InputError
-from sdgkg.graph import load_extra, load_graph
+from sdgkg.graph import graph_iri, load_extra, load_graph
 from sdgkg.paths import display_path, resolve_root, shape_files
 from sdgkg.terms import Term
 
@@ -102,8 +102,10 @@ def _shapes_graph(root: Path) -> Graph:
     graph = Graph()
     for path in files:
         try:
-            with path.open("rb") as handle:  # a file object: rdflib never treats it as a URL
-                graph.parse(handle, format="turtle", publicID=path.as_uri())
+            # A file object (rdflib never treats it as a URL); relative IRIs resolve against
+            # the project's graph namespace, never against a file: path on this machine.
+            with path.open("rb") as handle:
+                graph.parse(handle, format="turtle", publicID=graph_iri(root, path))
         except Exception as exc:  # rdflib raises many types for bad Turtle
             message = " ".join(str(exc).split())
             raise InputError(f"{display_path(path, root)}: {message}") from None

@@ -1,0 +1,108 @@
+"""A backstop against network access: an audit hook that refuses outbound connections.
+
+sdgkg never fetches anything on a user's behalf, but rdflib, pySHACL and the JSON-LD and
+XML machinery they use can be talked into it (remote contexts, owl:imports, SERVICE, entity
+URLs). While `offline()` is active, any `socket.connect`, `socket.getaddrinfo`,
+`socket.gethostbyname` or `urllib.Request` to a host not explicitly allowed raises
+`NetworkRefused`, and the attempt is recorded so that code which swallows the exception
+still fails at the end. Commands that talk to one named endpoint by design
+(`query --endpoint`, `push`) call `allow_url(url)` for that one host.
+
+Audit hooks cannot be removed, so one hook is installed for the life of the process and does
+nothing outside `offline()`.
+"""
+
+from __future__ import annotations
+
+import socket
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import urlsplit
+
+from sdgkg.errors import SdgkgError
+
+
+class NetworkRefused(SdgkgError):
+    """An outbound network attempt while the graph works offline."""
+
+
+class _Policy:
+    def __init__(self) -> None:
+        self.allowed: set[str] = set()
+        self.attempts: list[str] = []
+
+
+_policies: list[_Policy] = []  # the active policy is the last; shared by worker threads
+_installed = False
+_lock = threading.Lock()
+
+
+def _install() -> None:
+    global _installed
+    with _lock:
+        if not _installed:
+            sys.addaudithook(_hook)
+            _installed = True
+
+
+def _hook(event: str, args: tuple[Any, ...]) -> None:
+    if not _policies:
+        return
+    host = _host_of(event, args)
+    if host is None:
+        return
+    policy = _policies[-1]
+    if host.lower().strip("[]") in policy.allowed:
+        return
+    policy.attempts.append(f"{event} to {host}")
+    raise NetworkRefused(
+        f"network access refused ({event} to {host}): sdgkg works offline",
+        hint="only query --endpoint and push talk to the one server they are given",
+    )
+
+
+def _host_of(event: str, args: tuple[Any, ...]) -> str | None:
+    if event == "socket.connect":
+        sock, address = args[0], args[1]
+        if getattr(sock, "family", None) == getattr(socket, "AF_UNIX", None):
+            return None  # a local socket file, not the network
+        return str(address[0]) if isinstance(address, tuple) else str(address)
+    if event in ("socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyname_ex"):
+        return str(args[0]) if args and args[0] is not None else None
+    if event == "socket.gethostbyaddr":
+        return str(args[0])
+    if event == "urllib.Request":
+        return urlsplit(str(args[0])).hostname or str(args[0])
+    return None
+
+
+@contextmanager
+def offline() -> Iterator[None]:
+    """Refuse outbound network access inside the block; fail if any was attempted."""
+    _install()
+    policy = _Policy()
+    _policies.append(policy)
+    try:
+        yield
+    finally:
+        _policies.remove(policy)
+    if policy.attempts:  # reached only when the block itself did not raise
+        raise NetworkRefused(f"network access refused ({policy.attempts[0]}): sdgkg works offline")
+
+
+def allow_url(url: str) -> None:
+    """Let the current `offline()` block reach the host of `url` (one named endpoint)."""
+    host = urlsplit(url).hostname
+    if not _policies or not host:
+        return
+    policy = _policies[-1]
+    policy.allowed.add(host.lower())
+    # A client resolves the name, then connects to an address: that address must pass too.
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except OSError:
+        infos = []
+    policy.allowed.update(str(info[4][0]) for info in infos)
