@@ -35,7 +35,8 @@ _TOKEN = re.compile(
               |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
   | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]*)
-  | (?P<pname>(?:[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*)?:(?:[\w\-.:%\\\u00B7\u00C0-\uFFFF]|\\.)*)
+  | (?P<pname>(?:[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*)?
+              :(?:[\w\-.:%\u00B7\u00C0-\uFFFF]|\\.)*)
   | (?P<word>[A-Za-z_][\w\-]*)
   | (?P<lang>@[A-Za-z][A-Za-z0-9\-]*)
   | (?P<other>.)
@@ -112,9 +113,7 @@ def _check_from(
     if target[0] == "word" and target[1].upper() == "NAMED":
         target = _next(tokens, index + 2)
     iri = _iri_of(target, prefixes, base)
-    allowed = (
-        iri is not None and iri.startswith(GRAPH_BASE) if graphs is None else iri in graphs
-    )
+    allowed = iri is not None and iri.startswith(GRAPH_BASE) if graphs is None else iri in graphs
     if not allowed:
         raise QueryError(
             f"FROM {target[1]} is refused: only the graph's own named graphs can be named",

@@ -110,7 +110,7 @@ def check_terms(triples: Iterable[ox.Triple], data: bytes, shown: str) -> None:
         if not is_well_typed(obj):
             datatype = compact(obj.datatype.value)
             raise InputError(
-                f"{shown}:{_line_of(text, obj.value)}: \"{obj.value}\" is not a valid {datatype}"
+                f'{shown}:{_line_of(text, obj.value)}: "{obj.value}" is not a valid {datatype}'
             )
 
 
