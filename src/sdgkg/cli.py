@@ -284,6 +284,97 @@ def stats(
     _emit(render_json(summary) if fmt is ReportFormat.JSON else render_text(summary))
 
 
+@app.command()
+def add(
+    ctx: typer.Context,
+    files: Annotated[
+        list[Path],
+        typer.Argument(metavar="FILE...", help="RDF files with the new facts and their evidence."),
+    ],
+    remove: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--remove", metavar="FILE", help="RDF file of facts to take out (repeatable)."
+        ),
+    ] = None,
+    to: Annotated[
+        Path | None,
+        typer.Option(
+            "--to",
+            metavar="kg/FILE.ttl",
+            help="Put every new fact in this file. Default: the file that already describes "
+            "the subject, else the one with most subjects of its class.",
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Validate and show the change; write nothing.")
+    ] = False,
+) -> None:
+    """Add facts to the curated graph if the graph with them conforms to the shapes.
+
+    Exit 0 when added (or, with --dry-run, when they would be), 1 on SHACL violations (with
+    the report; nothing is written), 2 on unreadable input.
+
+    \b
+    Examples:
+      sdgkg add new-facts.ttl --dry-run
+      sdgkg add task-done.ttl --remove task-pending.ttl
+      sdgkg add new-source.ttl --to kg/sources.ttl
+    """
+    from sdgkg.curation import add_facts, render_changes
+    from sdgkg.validation import render_text
+
+    result = add_facts(files, _root(ctx), remove=remove or [], to=to, dry_run=dry_run)
+    if not result.conforms:
+        _emit(render_text(result.report))
+        raise typer.Exit(1)
+    _emit(render_changes(result))
+
+
+@app.command()
+def fmt(
+    ctx: typer.Context,
+    check: Annotated[
+        bool, typer.Option("--check", help="Only list the files not in canonical form; exit 1.")
+    ] = False,
+) -> None:
+    """Rewrite the curated kg/ files in the canonical Turtle form (or check that they are).
+
+    \b
+    Examples:
+      sdgkg fmt --check
+      sdgkg fmt
+    """
+    from sdgkg.curation import format_files
+
+    changed = format_files(_root(ctx), check=check)
+    verb = "would reformat" if check else "reformatted"
+    _emit("".join(f"{verb} {path}\n" for path in changed) or "All kg/ files are canonical.\n")
+    raise typer.Exit(1 if check and changed else 0)
+
+
+_VERSION_HELP = "A file, a folder, a git revision (its kg/) or REV:path."
+
+
+@app.command()
+def diff(
+    ctx: typer.Context,
+    old: Annotated[str, typer.Argument(metavar="OLD", help=_VERSION_HELP)],
+    new: Annotated[str, typer.Argument(metavar="NEW", help=_VERSION_HELP)],
+) -> None:
+    """Show the facts added and removed between two versions, grouped by subject.
+
+    \b
+    Examples:
+      sdgkg diff HEAD~1 HEAD
+      sdgkg diff HEAD:kg/tasks.ttl kg/tasks.ttl
+      sdgkg diff old.ttl new.ttl
+    """
+    from sdgkg.diffing import diff_graphs, render_diff
+
+    _emit(render_diff(diff_graphs(old, new, _root(ctx))))
+
+
 def _stop_now(exc: SdgkgError) -> NoReturn:
     """Report and end the process at once: the timed-out query's worker thread cannot be
     cancelled, and exiting the process is what stops it."""

@@ -38,10 +38,13 @@ def graph_names(root: Path) -> set[str]:
 
 def load_graph(root: str | os.PathLike[str] | None = None) -> ox.Store:
     """An in-memory Store holding every ontology/ and kg/ file in its own named graph."""
+    from sdgkg.writes import reading  # never between the files of an `add`
+
     data_root = resolve_root(root)
     store = ox.Store()
-    for path in graph_files(data_root):
-        _load_file(store, path, graph_iri(data_root, path), display_path(path, data_root))
+    with reading(data_root):
+        for path in graph_files(data_root):
+            _load_file(store, path, graph_iri(data_root, path), display_path(path, data_root))
     return store
 
 
@@ -71,7 +74,7 @@ def read_new_facts(path: Path, shown: str) -> list[ox.Triple]:
     try:
         triples = [quad.triple for quad in ox.parse(data, format=fmt)]
     except SyntaxError as exc:
-        raise InputError(_syntax_message(shown, exc), hint=_syntax_hint(exc)) from None
+        raise InputError(syntax_message(shown, exc), hint=_syntax_hint(exc)) from None
     except (OSError, ValueError) as exc:
         raise InputError(f"{shown}: {exc}") from None
     check_terms(triples, data, shown)
@@ -112,7 +115,7 @@ def _load_file(store: ox.Store, path: Path, iri: str, shown: str) -> None:
     try:
         store.load(data, format=fmt, base_iri=iri, to_graph=graph)
     except SyntaxError as exc:
-        raise InputError(_syntax_message(shown, exc)) from None
+        raise InputError(syntax_message(shown, exc)) from None
     except (OSError, ValueError) as exc:
         raise InputError(f"{shown}: {exc}") from None
 
@@ -123,7 +126,8 @@ def _syntax_hint(exc: SyntaxError) -> str | None:
     return None
 
 
-def _syntax_message(shown: str, exc: SyntaxError) -> str:
+def syntax_message(shown: str, exc: SyntaxError) -> str:
+    """`file:line:column: cause` for a parser's SyntaxError."""
     # pyoxigraph puts the position in lineno/offset and repeats it in the message text.
     message = " ".join(str(exc.msg).split())
     message = message.split(": ", 1)[1] if message.startswith("Parser error at") else message

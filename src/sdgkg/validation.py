@@ -70,6 +70,9 @@ def validate(
     data_root = resolve_root(root)
     shapes = _shapes_graph(data_root)
     store = load_graph(data_root)
+    from sdgkg.curation import check_subjects_unique  # curation itself builds on validation
+
+    check_subjects_unique(store, data_root)
     base_nt = _union_ntriples(store)
     load_extra(store, new_files, data_root)
     bnodes: dict[str, Any] = {}  # shared, so both parses give base blank nodes the same identity
