@@ -94,7 +94,13 @@ def write_files(root: Path, contents: Mapping[Path, bytes]) -> None:
         for temp in temps.values():
             temp.unlink(missing_ok=True)
         raise InputError(f"cannot write the data: {exc.strerror or exc}") from None
-    recover(root)
+    try:
+        recover(root)
+    except OSError as exc:  # decided: the next command to read or lock finishes it
+        raise InputError(
+            f"the change is recorded but not finished ({exc.strerror or exc})",
+            hint="the next sdgkg command finishes it",
+        ) from None
 
 
 def _durable_temp(target: Path, data: bytes) -> Path:
