@@ -321,3 +321,53 @@ def test_killed_adds_leave_the_graph_before_or_after(root: Path, tmp_path: Path)
         seen["before" if state == before else "after"] += 1
         assert not list((root / "kg").rglob(".*.tmp")) or state == before
     assert sum(seen.values()) >= 3
+
+
+def readme_console() -> list[tuple[list[str], str]]:
+    """The README's worked example: each `$ sdgkg ...` line and the output shown under it."""
+    import re
+    import shlex
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    [block] = re.findall(r"```console\n(.*?)```", readme, flags=re.DOTALL)
+    steps = re.split(r"^\$ ", block, flags=re.MULTILINE)[1:]
+    return [(shlex.split(step.split("\n", 1)[0])[1:], step.split("\n", 1)[1]) for step in steps]
+
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.skipif(not (REPO / "kg" / "tasks.ttl").is_file(), reason="needs the real graph")
+def test_the_worked_example_on_a_copy_of_the_graph(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from sdgkg.cli import app
+
+    copy = tmp_path / "copy"
+    for name in ("kg", "ontology", "shapes", "queries", "seeds", "examples"):
+        shutil.copytree(REPO / name, copy / name)
+    shutil.copy(REPO / ".gitignore", copy / ".gitignore")
+    git(copy, "init", "-q")
+    git(copy, "add", "-A")
+    git(copy, "commit", "-qm", "before")
+    monkeypatch.chdir(copy)
+    monkeypatch.setenv("SDGKG_ROOT", str(copy))
+    steps = readme_console()
+    assert [args[0] for args, _ in steps] == ["add", "diff"]
+    for args, shown in steps:
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 0, result.output
+        assert result.stdout == shown
+    status = subprocess.run(
+        ["git", "status", "--short"], cwd=copy, capture_output=True, text=True, check=True
+    )
+    assert sorted(status.stdout.split()) == sorted(
+        ["M", "kg/evidence/facts.ttl", "M", "kg/sources.ttl", "M", "kg/tasks.ttl"]
+    )
+    assert (REPO / "kg" / "tasks.ttl").read_text(encoding="utf-8").count(
+        "PotentialActionStatus"
+    ) == 4

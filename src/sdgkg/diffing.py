@@ -72,10 +72,14 @@ def _predicate(triple: ox.Triple) -> str:
 
 def _read(spec: str, root: Path) -> list[ox.Triple]:
     path = Path(spec)
+    if not path.exists() and (root / spec).exists():
+        path = root / spec  # kg/tasks.ttl means the data root's, wherever the user is
     if path.is_file():
         return _parse(read_rdf_bytes(path, spec), path.name, spec)
     if path.is_dir():
         return [t for file in sorted(path.rglob("*.ttl")) for t in _read(str(file), root)]
+    if spec.startswith("-"):
+        raise InputError(f"{spec}: not a file, a folder or a git revision")
     if ":" in spec:
         return _parse(_git(root, "show", spec), PurePosixPath(spec.split(":", 1)[1]).name, spec)
     names = _git(root, "ls-tree", "-r", "--name-only", spec, "--", "kg").decode().split()
