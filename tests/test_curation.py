@@ -320,6 +320,7 @@ def test_killed_adds_leave_the_graph_before_or_after(root: Path, tmp_path: Path)
         assert state in (before, after)
         seen["before" if state == before else "after"] += 1
         assert not list((root / "kg").rglob(".*.tmp")) or state == before
+    print("killed adds:", seen)
     assert sum(seen.values()) >= 3
 
 

@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from sdgkg.errors import InputError
 from sdgkg.graph import FORMATS, read_rdf_bytes, syntax_message
 from sdgkg.paths import resolve_root
+from sdgkg.serialize import canonical_triples
 from sdgkg.turtle import RDF_TYPE, term
 
 PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
@@ -111,9 +112,7 @@ def _parse(data: bytes, name: str, shown: str) -> list[ox.Triple]:
 
 def _canonical(triples: Iterable[ox.Triple]) -> set[ox.Triple]:
     # Blank nodes get canonical labels, so the same structure on both sides is no change.
-    dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    return {quad.triple for quad in dataset}
+    return set(canonical_triples(triples))
 
 
 def _labels(triples: Iterable[ox.Triple]) -> dict[str, str]:

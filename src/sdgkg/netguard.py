@@ -14,13 +14,11 @@ nothing outside `offline()`.
 
 from __future__ import annotations
 
-import socket
 import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
-from urllib.parse import urlsplit
 
 from sdgkg.errors import SdgkgError
 
@@ -67,7 +65,8 @@ def _hook(event: str, args: tuple[Any, ...]) -> None:
 def _host_of(event: str, args: tuple[Any, ...]) -> str | None:
     if event == "socket.connect":
         sock, address = args[0], args[1]
-        if getattr(sock, "family", None) == getattr(socket, "AF_UNIX", None):
+        unix = getattr(sys.modules.get("socket"), "AF_UNIX", None)  # imported: it is in use
+        if unix is not None and getattr(sock, "family", None) == unix:
             return None  # a local socket file, not the network
         return str(address[0]) if isinstance(address, tuple) else str(address)
     if event in ("socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyname_ex"):
@@ -75,6 +74,8 @@ def _host_of(event: str, args: tuple[Any, ...]) -> str | None:
     if event == "socket.gethostbyaddr":
         return str(args[0])
     if event == "urllib.Request":
+        from urllib.parse import urlsplit
+
         return urlsplit(str(args[0])).hostname or str(args[0])
     return None
 
@@ -95,6 +96,9 @@ def offline() -> Iterator[None]:
 
 def allow_url(url: str) -> None:
     """Let the current `offline()` block reach the host of `url` (one named endpoint)."""
+    import socket
+    from urllib.parse import urlsplit
+
     host = urlsplit(url).hostname
     if not _policies or not host:
         return
