@@ -227,6 +227,15 @@ def test_allow_url_opens_one_named_host(listener: socket.socket) -> None:
         netguard._policies[-1].attempts.clear()
 
 
+def test_a_server_may_look_up_its_own_loopback_name() -> None:
+    with offline():
+        socket.getaddrinfo("127.0.0.1", 80)
+        socket.getfqdn("127.0.0.1")  # what http.server does when it binds
+        with pytest.raises(NetworkRefused):
+            socket.create_connection(("localhost", 9), timeout=2)
+        netguard._policies[-1].attempts.clear()
+
+
 def test_outside_offline_the_network_is_untouched(listener: socket.socket) -> None:
     socket.create_connection(listener.getsockname(), timeout=2).close()
 

@@ -53,13 +53,23 @@ def _hook(event: str, args: tuple[Any, ...]) -> None:
     if host is None:
         return
     policy = _policies[-1]
-    if host.lower().strip("[]") in policy.allowed:
+    name = host.lower().strip("[]")
+    if name in policy.allowed or (event != "socket.connect" and _local_name(name)):
         return
     policy.attempts.append(f"{event} to {host}")
     raise NetworkRefused(
         f"network access refused ({event} to {host}): sdgkg works offline",
         hint="only query --endpoint and push talk to the one server they are given",
     )
+
+
+def _local_name(name: str) -> bool:
+    # Looking up loopback or this machine's own name is not going out (a server binding
+    # 127.0.0.1 does it); connecting is what is refused, to loopback too.
+    if name in ("localhost", "::1") or name.startswith("127."):
+        return True
+    socket = sys.modules.get("socket")
+    return socket is not None and name == socket.gethostname().lower()
 
 
 def _host_of(event: str, args: tuple[Any, ...]) -> str | None:
