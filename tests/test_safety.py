@@ -85,6 +85,12 @@ BAD_INPUTS = {
         "[" * 100_000 + "]" * 100_000,
         "Error: a.jsonld: JSON nested too deeply",
     ),
+    "rdfxml-deep": (
+        "a.rdf",
+        RDF_XML.replace("/>", ">\n<rdf:Description rdf:about='https://x/a'>")
+        + "<rdf:value rdf:parseType='Resource'>" * 5000,
+        "Error: a.rdf:3: RDF/XML nested deeper than 1000 elements",
+    ),
     "rdfxml-entity": (
         "a.rdf",
         '<?xml version="1.0"?>\n<!DOCTYPE r [\n<!ENTITY a "aaaaaaaaaa">\n'

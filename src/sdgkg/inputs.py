@@ -6,7 +6,7 @@ Before parsing:
   hundred bytes into gigabytes, and external entities read files or URLs);
 - JSON-LD whose `@context` is a reference (a URL or a `file:` path) or uses `@import`:
   contexts are inlined; the project's own is in ontology/context.jsonld;
-- JSON nested too deeply to walk.
+- RDF/XML elements nested more than MAX_DEPTH deep, JSON nested too deeply to walk.
 
 After parsing (new facts only): literals whose text is not valid for their XSD datatype,
 and language tags other than kk, en and ru.
@@ -27,6 +27,8 @@ from sdgkg.namespaces import compact
 LANGUAGES = ("kk", "en", "ru")
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_TAG = re.compile(rb"<(/)?[A-Za-z_][^<>]*?(/)?>")  # an element's start, end or empty tag
+MAX_DEPTH = 1000
 _TZ = r"(Z|[+-]\d{2}:\d{2})?"
 _DATE = r"-?\d{4,}-\d{2}-\d{2}"
 _NUMBER = r"[+-]?(\d+(\.\d*)?|\.\d+)"
@@ -58,8 +60,22 @@ def screen_document(data: bytes, fmt: ox.RdfFormat, shown: str) -> None:
                 "is refused (entity expansion and external entities)",
                 hint="remove the <!DOCTYPE ...> block and write the text out",
             )
+        _screen_xml_depth(data, shown)
     elif fmt == ox.RdfFormat.JSON_LD:
         _screen_jsonld(data, shown)
+
+
+def _screen_xml_depth(data: bytes, shown: str) -> None:
+    # The RDF/XML parser takes time quadratic in the nesting depth (200,000 levels: minutes).
+    depth = 0
+    for tag in _TAG.finditer(data):
+        if tag.group(1):
+            depth -= 1
+        elif not tag.group(2):
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = data.count(b"\n", 0, tag.start()) + 1
+                raise InputError(f"{shown}:{line}: RDF/XML nested deeper than {MAX_DEPTH} elements")
 
 
 def _screen_jsonld(data: bytes, shown: str) -> None:
