@@ -108,9 +108,10 @@ def rdf_format(path: Path, shown: str) -> ox.RdfFormat:
 def _load_file(store: ox.Store, path: Path, iri: str, shown: str) -> None:
     fmt = rdf_format(path, shown)
     data = read_rdf_bytes(path, shown)
-    from sdgkg.inputs import screen_document
+    if fmt in (ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD):  # Turtle needs no screening
+        from sdgkg.inputs import screen_document
 
-    screen_document(data, fmt, shown)
+        screen_document(data, fmt, shown)
     graph = ox.NamedNode(iri)
     try:
         store.load(data, format=fmt, base_iri=iri, to_graph=graph)

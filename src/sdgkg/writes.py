@@ -21,7 +21,6 @@ import contextlib
 import fcntl
 import json
 import os
-import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -104,6 +103,8 @@ def write_files(root: Path, contents: Mapping[Path, bytes]) -> None:
 
 
 def _durable_temp(target: Path, data: bytes) -> Path:
+    import tempfile  # only writers need it; readers come through this module too
+
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=_TEMP_SUFFIX)
     temp = Path(name)
@@ -121,6 +122,8 @@ def _durable_temp(target: Path, data: bytes) -> Path:
 
 
 def _write_journal(root: Path, temps: Mapping[Path, Path]) -> None:
+    import tempfile
+
     pairs = [[_relative(root, temp), _relative(root, target)] for target, temp in temps.items()]
     journal = root / JOURNAL_NAME
     fd, name = tempfile.mkstemp(dir=root, prefix=f"{JOURNAL_NAME}.", suffix=_TEMP_SUFFIX)
