@@ -50,6 +50,7 @@ def test_wheel_ships_every_data_file(wheel):
     missing = [name for name in expected if f"sdgkg/_data/{name}" not in names]
     assert missing == []
     assert {"sdgkg/py.typed", "sdgkg/__main__.py", "sdgkg/cli.py"} <= names
+    assert "sdgkg/server/static/style.css" in names  # the pages' only stylesheet
 
 
 def test_installed_wheel_runs_from_an_unrelated_folder(wheel, tmp_path):

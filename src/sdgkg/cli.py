@@ -154,6 +154,14 @@ def query(
             "Default: $SDGKG_MAX_ROWS or 100000.",
         ),
     ] = None,
+    endpoint: Annotated[
+        str | None,
+        typer.Option(metavar="URL", help="Ask this SPARQL endpoint instead of the embedded graph."),
+    ] = None,
+    graph: Annotated[
+        str | None,
+        typer.Option(metavar="IRI", help="With --endpoint: the graph to read as default graph."),
+    ] = None,
 ) -> None:
     """Run a named query, a .rq file or SPARQL text against the graph.
 
@@ -165,13 +173,21 @@ def query(
       sdgkg query queries/centre-names.rq --format json
       sdgkg query 'SELECT ?p ?o WHERE { kg:centre ?p ?o }'
       sdgkg query pillars --timeout 5 --max-rows 1000
+      sdgkg query pillars --endpoint http://localhost:7878/query
     """
     from sdgkg.limits import QueryLimits, QueryTimeout
 
     root = _root(ctx)
     limits = QueryLimits.resolve(timeout, max_rows)
+    engine = None
+    if endpoint or graph:
+        from sdgkg.netguard import allow_url
+        from sdgkg.remote import remote_engine
+
+        allow_url(endpoint or "")  # the one server this command talks to
+        engine = remote_engine(endpoint, graph)
     try:
-        result = run_query(query, parse_assignments(param or []), root, limits=limits)
+        result = run_query(query, parse_assignments(param or []), root, engine, limits)
     except QueryTimeout as exc:
         _stop_now(exc)
     chosen = fmt or default_format(result, _interactive())
@@ -282,6 +298,69 @@ def stats(
 
     summary = graph_stats(load_graph(_root(ctx)))
     _emit(render_json(summary) if fmt is ReportFormat.JSON else render_text(summary))
+
+
+@app.command()
+def push(
+    ctx: typer.Context,
+    endpoint: Annotated[
+        str, typer.Option(metavar="URL", help="The server's Graph Store Protocol URL.")
+    ],
+    graph: Annotated[
+        str | None,
+        typer.Option(
+            metavar="IRI",
+            help="The named graph to replace, or 'default'. Default: https://w3id.org/sdgkg/graph/all",
+        ),
+    ] = None,
+) -> None:
+    """Load the whole graph into a SPARQL server, replacing one named graph in a single PUT
+    (SPARQL 1.1 Graph Store Protocol).
+
+    \b
+    Examples:
+      sdgkg push --endpoint http://localhost:7878/store
+      sdgkg push --endpoint http://localhost:3030/sdgkg/data --graph https://example.org/g
+    """
+    from sdgkg.netguard import allow_url
+    from sdgkg.remote import push_graph
+
+    allow_url(endpoint)  # the one server this command talks to
+    pushed = push_graph(endpoint, graph, _root(ctx))
+    typer.echo(f"Pushed {pushed.triples} triples to {pushed.graph} at {endpoint}", err=True)
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port (0: any free port).", min=0, max=65535)] = 8000,
+    timeout: Annotated[
+        float, typer.Option(help="Seconds a query may run before it is stopped.", min=0.01)
+    ] = 10.0,
+    max_rows: Annotated[
+        int, typer.Option(help="Most rows (or triples) a query may return.", min=1)
+    ] = 10_000,
+    workers: Annotated[int, typer.Option(help="Query worker processes.", min=1)] = 2,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(metavar="NAME", help="Also answer this Host name (repeatable)."),
+    ] = None,
+) -> None:
+    """Serve the graph read-only over HTTP: a SPARQL endpoint at /sparql, a page for every
+    resource (/id/centre), the named queries (/) and the ontology (/ontology).
+
+    \b
+    Examples:
+      sdgkg serve                      (then open http://127.0.0.1:8000/)
+      sdgkg serve --port 8080 --timeout 5 --max-rows 1000
+    """
+    from sdgkg.server import Limits, ServerConfig
+    from sdgkg.server import serve as run_server
+
+    limits = Limits(timeout=timeout, max_rows=max_rows)
+    hosts = tuple(allow_host or ())
+    run_server(_root(ctx), ServerConfig(host, port, limits, workers, allowed_hosts=hosts))
 
 
 @app.command()

@@ -254,3 +254,9 @@ def _without_bound(result: QueryResult, hidden: set[str]) -> QueryResult:
         return result
     rows = tuple(tuple(row[i] for i in keep) for row in result.rows)
     return replace(result, variables=tuple(result.variables[i] for i in keep), rows=rows)
+
+
+def without_bound(result: QueryResult, names: Iterable[str]) -> QueryResult:
+    """The result without the columns of bound parameters (what `run_query` returns), for
+    callers that run the query themselves, such as the server's workers."""
+    return _without_bound(result, set(names))

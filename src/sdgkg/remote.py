@@ -1,0 +1,292 @@
+"""Remote SPARQL servers: run queries through SPARQLWrapper, push the graph with the Graph Store
+Protocol.
+
+The embedded engine predeclares the project prefixes, reads the union of the named graphs as
+its default graph and binds parameters through pyoxigraph substitutions. A remote server does
+none of that, so `RemoteEngine` makes the query say it: it declares the missing prefixes, binds
+parameters with a VALUES block at the start of the WHERE group (built from escaped terms, never
+pasted user text), and asks for `default_graph` as the default graph when one is given.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from sdgkg.engine import QueryResult, Row
+from sdgkg.errors import InputError, QueryError
+from sdgkg.namespaces import GRAPH_BASE, PREFIXES
+from sdgkg.terms import Term, from_oxigraph
+
+# The named graph `push` writes when no --graph is given.
+PUSH_GRAPH = GRAPH_BASE + "all"
+DEFAULT_TIMEOUT = 60
+
+# Tokens that matter for finding the projection and the WHERE group; strings, IRIs,
+# prefixed names and comments are matched first so that nothing inside them counts.
+_TOKEN = re.compile(
+    r'(?P<skip>"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+    r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*|[A-Za-z_][\w.-]*:[\w.:-]*|:[\w.:-]*)"
+    r"|(?P<word>[A-Za-z]+)|(?P<var>[?$][A-Za-z0-9_]+)|(?P<brace>[{}])"
+)
+_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+_PREFIX_DECL = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?\s*:", re.IGNORECASE)
+_SAFE_IRI = re.compile(r"^[^\s<>\"{}|^`\\]+$")
+_SAFE_LANGUAGE = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str
+    text: str
+    start: int
+    end: int
+
+
+def _tokens(sparql: str) -> list[_Token]:
+    found = []
+    for match in _TOKEN.finditer(sparql):
+        kind = match.lastgroup or "skip"
+        if kind != "skip":
+            found.append(_Token(kind, match.group(), match.start(), match.end()))
+    return found
+
+
+def query_form(sparql: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first form keyword outside strings and IRIs."""
+    for token in _tokens(sparql):
+        if token.kind == "word" and token.text.upper() in _FORMS:
+            return token.text.upper()
+    raise QueryError("invalid SPARQL: no SELECT, ASK, CONSTRUCT or DESCRIBE found")
+
+
+def with_prefixes(sparql: str) -> str:
+    """The query with a PREFIX line for every project prefix it does not declare itself."""
+    declared = {match.group(1) or "" for match in _PREFIX_DECL.finditer(sparql)}
+    missing = [f"PREFIX {name}: <{iri}>" for name, iri in PREFIXES.items() if name not in declared]
+    # On one line, so a server's error position is off by one line only.
+    return " ".join(missing) + "\n" + sparql if missing else sparql
+
+
+def bind_values(sparql: str, bindings: Mapping[str, Term]) -> str:
+    """Bind variables the way the embedded engine does: only variables the SELECT clause
+    projects, by a one-row VALUES block opening the WHERE group."""
+    if not bindings:
+        return sparql
+    tokens = _tokens(sparql)
+    projected, group = _projection_and_group(tokens)
+    for name in bindings:
+        if projected is None or ("*" not in projected and f"?{name}" not in projected):
+            raise QueryError(
+                f"cannot bind ?{name}: the query does not select it",
+                hint="a bound variable must appear in the SELECT clause (or use SELECT *)",
+            )
+    names = " ".join(f"?{name}" for name in bindings)
+    values = " ".join(_safe_n3(term) for term in bindings.values())
+    block = f" VALUES ({names}) {{ ({values}) }} "
+    return sparql[: group + 1] + block + sparql[group + 1 :]
+
+
+def _projection_and_group(tokens: list[_Token]) -> tuple[set[str] | None, int]:
+    """The variables of the top-level SELECT clause (None for other forms; "*" for SELECT *)
+    and the offset of the `{` that opens the WHERE group."""
+    form_at = next(
+        (i for i, t in enumerate(tokens) if t.kind == "word" and t.text.upper() in _FORMS), None
+    )
+    if form_at is None:
+        raise QueryError("invalid SPARQL: no SELECT, ASK, CONSTRUCT or DESCRIBE found")
+    form = tokens[form_at].text.upper()
+    after = tokens[form_at + 1 :]
+    if form == "CONSTRUCT":
+        where = next((i for i, t in enumerate(after) if t.text.upper() == "WHERE"), None)
+        after = after[where + 1 :] if where is not None else after
+    brace = next((t for t in after if t.text == "{"), None)
+    if brace is None:
+        raise QueryError("invalid SPARQL: the query has no WHERE group")
+    if form != "SELECT":
+        return None, brace.start
+    # SELECT * has no variable before the group (`*` itself is not a token here).
+    projected = {"?" + t.text[1:] for t in after if t.start < brace.start and t.kind == "var"}
+    return projected or {"*"}, brace.start
+
+
+def _safe_n3(term: Term) -> str:
+    """The term in SPARQL syntax, refusing anything that could break out of it."""
+    if term.kind == "iri" and _SAFE_IRI.match(term.value):
+        return f"<{term.value}>"
+    if term.kind == "literal":
+        if term.language and not _SAFE_LANGUAGE.match(term.language):
+            raise QueryError(f"cannot bind the language tag '{term.language}'")
+        if term.datatype and not _SAFE_IRI.match(term.datatype):
+            raise QueryError(f"cannot bind a literal with the datatype '{term.datatype}'")
+        return term.n3()  # escapes backslash, quote and line breaks
+    raise QueryError(f"cannot bind the {term.kind} {term.value!r} on a remote endpoint")
+
+
+class RemoteEngine:
+    """Answers queries from a SPARQL 1.1 endpoint, with the embedded engine's conventions."""
+
+    def __init__(
+        self, endpoint: str, default_graph: str | None = None, timeout: int = DEFAULT_TIMEOUT
+    ) -> None:
+        self.endpoint = _checked_url(endpoint)
+        self.default_graph = default_graph
+        self.timeout = timeout
+
+    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
+        text = bind_values(with_prefixes(sparql), bindings or {})
+        form = query_form(text)
+        body = self._fetch(text, graph=form in ("CONSTRUCT", "DESCRIBE"))
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            return _graph_result(body, self.endpoint)
+        return _tabular_result(body, self.endpoint)
+
+    def _fetch(self, text: str, graph: bool) -> bytes:
+        from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper  # only for remote queries
+
+        client = SPARQLWrapper(self.endpoint)
+        client.setQuery(text)
+        client.setMethod(POST)
+        client.setOnlyConneg(True)  # Accept header only: no non-standard format= parameter
+        client.setReturnFormat(TURTLE if graph else JSON)
+        client.setTimeout(self.timeout)
+        if self.default_graph:
+            client.addDefaultGraph(self.default_graph)
+        try:
+            return client.query().response.read()
+        except Exception as exc:  # SPARQLWrapper raises its own classes and urllib's
+            raise _remote_error(self.endpoint, exc) from None
+
+
+def _remote_error(endpoint: str, exc: Exception) -> QueryError:
+    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+    if isinstance(exc, SPARQLWrapperException):
+        detail = " ".join((_server_message(str(exc)) or str(exc.msg)).split())
+        return QueryError(f"{endpoint} refused the query: {detail[:300]}")
+    if isinstance(exc, urllib.error.HTTPError):
+        return QueryError(f"{endpoint} answered HTTP {exc.code} {exc.reason}")
+    reason = getattr(exc, "reason", exc)
+    return QueryError(
+        f"cannot reach {endpoint} ({reason})", hint="is the SPARQL server running at that URL?"
+    )
+
+
+def _server_message(text: str) -> str | None:
+    """The server's own message, which SPARQLWrapper only keeps as the repr of the body
+    at the end of its exception text ("...Response:\nb'...'")."""
+    _, found, answer = text.partition("Response:\n")
+    try:
+        body = ast.literal_eval(answer) if found else None
+    except (ValueError, SyntaxError):
+        return None
+    return body.decode("utf-8", "replace") if isinstance(body, bytes) else None
+
+
+def _tabular_result(body: bytes, endpoint: str) -> QueryResult:
+    try:
+        document = json.loads(body)
+    except ValueError:
+        raise QueryError(f"{endpoint} did not answer with SPARQL JSON results") from None
+    if "boolean" in document:
+        return QueryResult("ask", boolean=bool(document["boolean"]))
+    names = tuple(document.get("head", {}).get("vars", []))
+    bindings = document.get("results", {}).get("bindings", [])
+    rows = tuple(_json_row(binding, names) for binding in bindings)
+    return QueryResult("select", variables=names, rows=rows)
+
+
+def _json_row(binding: dict[str, dict[str, str]], names: tuple[str, ...]) -> Row:
+    return tuple(_json_term(binding[name]) if name in binding else None for name in names)
+
+
+def _json_term(value: dict[str, str]) -> Term:
+    kind = value.get("type")
+    if kind == "uri":
+        return Term.iri(value["value"])
+    if kind == "bnode":
+        return Term("bnode", value["value"])
+    return Term.literal(value["value"], value.get("datatype"), value.get("xml:lang"))
+
+
+def _graph_result(body: bytes, endpoint: str) -> QueryResult:
+    try:
+        parsed = ox.parse(body, format=ox.RdfFormat.TURTLE)
+        triples = dict.fromkeys(
+            (from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object))
+            for t in parsed
+        )
+    except SyntaxError as exc:
+        raise QueryError(f"{endpoint} answered with Turtle that does not parse ({exc})") from None
+    return QueryResult("graph", triples=tuple(triples))
+
+
+def _checked_url(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise InputError(f"'{url}' is not an http(s) URL", hint="e.g. http://localhost:7878/query")
+    return url
+
+
+@dataclass(frozen=True)
+class PushReport:
+    graph: str  # <IRI> or "the default graph"
+    triples: int
+
+
+def push_graph(
+    endpoint: str,
+    graph: str | None = None,
+    root: str | os.PathLike[str] | None = None,
+    timeout: int = DEFAULT_TIMEOUT,
+) -> PushReport:
+    """Replace `graph` (default PUSH_GRAPH; "default" for the default graph) on a Graph Store
+    Protocol endpoint with the whole graph, in one PUT, so the server swaps it in one step."""
+    from sdgkg.export import export_graph
+
+    graph = graph or PUSH_GRAPH
+    url = _graph_url(_checked_url(endpoint), graph)
+    data = export_graph("nt", root)
+    request = urllib.request.Request(
+        url, data=data, method="PUT", headers={"Content-Type": "application/n-triples"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            response.read()
+    except urllib.error.HTTPError as exc:
+        detail = " ".join(exc.read(300).decode("utf-8", "replace").split())
+        message = f"{endpoint} refused the graph: HTTP {exc.code} {exc.reason}"
+        raise InputError(f"{message}: {detail}" if detail else message) from None
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise InputError(
+            f"cannot reach {endpoint} ({reason})", hint="is the graph store running at that URL?"
+        ) from None
+    shown = "the default graph" if graph == "default" else f"<{graph}>"
+    return PushReport(shown, data.count(b"\n"))
+
+
+def _graph_url(endpoint: str, graph: str) -> str:
+    if graph == "default":
+        parameter = "default"
+    elif _SAFE_IRI.match(graph) and re.match(r"^[a-z][a-z0-9+.-]*:", graph, re.IGNORECASE):
+        parameter = "graph=" + urllib.parse.quote(graph, safe="")
+    else:
+        raise InputError(f"'{graph}' is not an absolute IRI", hint="or write --graph default")
+    return endpoint + ("&" if "?" in endpoint else "?") + parameter
+
+
+def remote_engine(endpoint: str | None, graph: str | None = None) -> RemoteEngine:
+    """The engine for `query --endpoint URL [--graph IRI]`."""
+    if not endpoint:
+        raise InputError("--graph only applies with --endpoint", hint="add --endpoint URL")
+    return RemoteEngine(endpoint, default_graph=graph)

@@ -1,0 +1,101 @@
+"""Evaluating one protocol request's query inside a worker, with the result-size limit.
+
+Rows and triples are read lazily from pyoxigraph and reading stops at the limit, so a query
+that would return millions of rows ends early instead of filling memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from sdgkg.engine import QueryResult, _syntax_error
+from sdgkg.errors import QueryError
+from sdgkg.guard import screen_query
+from sdgkg.namespaces import PREFIXES
+from sdgkg.queries import without_bound
+from sdgkg.terms import Term, from_oxigraph, to_oxigraph
+
+
+class ResultTooLarge(QueryError):
+    """The query has more rows or triples than the server's limit."""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The protocol's default-graph-uri and named-graph-uri; empty means the server's default
+    (the union of all named graphs as default graph)."""
+
+    default: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Job:
+    """What a worker runs: the query, its bound parameters, the dataset and the row limit."""
+
+    sparql: str
+    bindings: Mapping[str, Term] = field(default_factory=dict)
+    dataset: Dataset = Dataset()
+    max_rows: int = 10_000
+
+
+def evaluate(store: ox.Store, job: Job) -> QueryResult:
+    """Run the job's query on the store; QueryError for a bad query, ResultTooLarge past the
+    limit."""
+    # The protocol lets the service define the base IRI: relative IRIs name graph resources.
+    options: dict[str, object] = {"prefixes": PREFIXES, "base_iri": PREFIXES["kg"]}
+    if job.dataset.default or job.dataset.named:
+        options["default_graph"] = [ox.NamedNode(iri) for iri in job.dataset.default]
+        options["named_graphs"] = [ox.NamedNode(iri) for iri in job.dataset.named]
+    else:
+        options["use_default_graph_as_union"] = True
+    if job.bindings:
+        options["substitutions"] = {
+            ox.Variable(name): to_oxigraph(term) for name, term in job.bindings.items()
+        }
+    # SERVICE, updates, FROM of other graphs and deep nesting never reach the engine.
+    screen_query(job.sparql, {graph.value for graph in store.named_graphs()})
+    try:
+        raw = store.query(job.sparql, **options)  # type: ignore[arg-type]
+        result = _bounded(raw, job.max_rows)
+    except SyntaxError as exc:
+        # The embedded engine's wording, so an update is named as such in both places.
+        raise _syntax_error(job.sparql, exc) from None
+    except (RuntimeError, OSError, ValueError) as exc:
+        raise QueryError(f"query failed: {' '.join(str(exc).split())}") from None
+    return without_bound(result, job.bindings)
+
+
+def _bounded(raw: object, limit: int) -> QueryResult:
+    if isinstance(raw, ox.QueryBoolean):
+        return QueryResult("ask", boolean=bool(raw))
+    if isinstance(raw, ox.QuerySolutions):
+        names = tuple(v.value for v in raw.variables)
+        rows = []
+        for solution in raw:
+            _check_size(len(rows), limit, "rows")
+            rows.append(
+                tuple(None if solution[n] is None else from_oxigraph(solution[n]) for n in names)
+            )
+        return QueryResult("select", variables=names, rows=tuple(rows))
+    triples: dict[tuple[Term, Term, Term], None] = {}
+    for triple in raw:  # type: ignore[attr-defined]
+        _check_size(len(triples), limit, "triples")
+        key = (
+            from_oxigraph(triple.subject),
+            from_oxigraph(triple.predicate),
+            from_oxigraph(triple.object),
+        )
+        triples[key] = None
+    return QueryResult("graph", triples=tuple(triples))
+
+
+def _check_size(count: int, limit: int, what: str) -> None:
+    if count >= limit:
+        raise ResultTooLarge(
+            f"the result has more than {limit} {what}, the server's limit",
+            hint="add LIMIT to the query, or start the server with a larger --max-rows",
+        )

@@ -1,0 +1,191 @@
+"""The HTTP layer: the standard library's threading server, a Host allow-list (against DNS
+rebinding), a cap on request bodies, and `serve` to run it all."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+from sdgkg.errors import InputError
+from sdgkg.server.site import Limits, Request, Response, Site
+
+DEFAULT_PORT = 8000
+MAX_BODY = 1 << 20  # bytes of request body (a query, or a form holding one)
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    host: str = "127.0.0.1"
+    port: int = DEFAULT_PORT
+    limits: Limits = Limits()
+    workers: int = 2
+    max_body: int = MAX_BODY
+    allowed_hosts: tuple[str, ...] = ()  # extra Host names, besides the loopback ones
+
+
+def allowed_host_values(host: str, port: int, extra: Iterable[str] = ()) -> frozenset[str]:
+    """The Host header values the server answers: loopback names (and the bound host) with the
+    port, and each extra name with or without it."""
+    names = {"127.0.0.1", "localhost", "[::1]", _bracketed(host), *(_bracketed(n) for n in extra)}
+    values = {f"{name}:{port}" for name in names}
+    values |= {_bracketed(n) for n in extra}
+    return frozenset(v.lower() for v in values)
+
+
+def _bracketed(host: str) -> str:
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
+class SdgkgServer(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128
+
+    def __init__(self, address: tuple[str, int], site: Site, config: ServerConfig) -> None:
+        super().__init__(address, _Handler)
+        self.site = site
+        self.config = config
+        port = self.server_address[1]
+        self.allowed = allowed_host_values(config.host, port, config.allowed_hosts)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{_bracketed(str(host))}:{port}/"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive: clients reuse the connection
+    server_version = "sdgkg"
+    server: SdgkgServer
+    # Headers and body leave in one write (the handler flushes after each request), and
+    # without Nagle's delay: written apart, they stall each answer ~40 ms on delayed ACKs.
+    wbufsize = 1 << 16
+    disable_nagle_algorithm = True
+    timeout = 60  # seconds a connection may sit idle (or trickle a request) before it is closed
+
+    def do_GET(self) -> None:
+        self._handle(head=False)
+
+    def do_HEAD(self) -> None:
+        self._handle(head=True)
+
+    def do_POST(self) -> None:
+        self._handle(head=False)
+
+    def _refuse_method(self) -> None:
+        self._handle(head=False)
+
+    do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _refuse_method
+
+    def _handle(self, head: bool) -> None:
+        site = self.server.site
+        parts = urlsplit(self.path)
+        request = Request(
+            "GET" if head else self.command,
+            parts.path,
+            parts.query,
+            self.headers.get("Accept", ""),
+            self.headers.get("Content-Type", ""),
+        )
+        problem = self._problem()
+        if problem is not None:
+            self.close_connection = True
+            self._send(site.error(request, *problem), head)
+            return
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self._send(site.respond(replace(request, body=body)), head)
+
+    def _problem(self) -> tuple[int, str, str | None] | None:
+        """Why the request is refused before its body is read, if it is."""
+        host = (self.headers.get("Host") or "").lower()
+        if host not in self.server.allowed:
+            hint = "start the server with --allow-host NAME to answer another host name"
+            return 403, f"host '{host}' is not served here", hint
+        if self.headers.get("Transfer-Encoding"):
+            return 411, "send the body with a Content-Length", None
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            return 400, "bad Content-Length", None
+        if length < 0:
+            return 400, "bad Content-Length", None
+        if length > self.server.config.max_body:
+            return 413, f"the body is larger than {self.server.config.max_body} bytes", None
+        return None
+
+    def _send(self, response: Response, head: bool) -> None:
+        self.send_response(response.status)
+        self.send_header("Content-Type", response.content_type)
+        self.send_header("Content-Length", str(len(response.body)))
+        self.send_header("X-Content-Type-Options", "nosniff")
+        for name, value in response.headers.items():
+            self.send_header(name, value)
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if not head:
+            self.wfile.write(response.body)
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        # Only failures are logged: a line per success would cost more than the answer.
+        if str(code)[:1] in ("4", "5"):
+            super().log_request(code, size)
+
+
+def build_site(
+    root: str | os.PathLike[str] | None = None, config: ServerConfig = ServerConfig()
+) -> Site:
+    """Load the graph, the named queries and the JSON-LD context into a Site."""
+    from sdgkg.export import load_context
+    from sdgkg.graph import load_graph
+    from sdgkg.paths import resolve_root
+    from sdgkg.queries import list_queries
+
+    data_root = resolve_root(root)
+    ontology = data_root / "ontology" / "sdgkg.ttl"
+    return Site(
+        load_graph(data_root),
+        list_queries(data_root),
+        load_context(data_root),
+        config.limits,
+        config.workers,
+        ontology.read_bytes() if ontology.is_file() else b"",
+    )
+
+
+def serve(
+    root: str | os.PathLike[str] | None = None,
+    config: ServerConfig = ServerConfig(),
+    ready: Callable[[str], None] | None = None,
+) -> None:
+    """Serve the graph under `root` until interrupted (Ctrl-C or SIGTERM); `ready` gets the URL."""
+    serve_site(build_site(root, config), config, ready)
+
+
+def serve_site(
+    site: Site, config: ServerConfig, ready: Callable[[str], None] | None = None
+) -> None:
+    """Serve `site` until interrupted, then stop its workers."""
+    try:
+        server = SdgkgServer((config.host, config.port), site, config)
+    except OSError as exc:
+        site.close()
+        raise InputError(f"cannot listen on {config.host}:{config.port} ({exc.strerror})") from None
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        (ready or _announce)(server.url)
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        site.close()
+
+
+def _announce(url: str) -> None:
+    print(f"Serving sdgkg on {url} (Ctrl-C to stop)", file=sys.stderr, flush=True)

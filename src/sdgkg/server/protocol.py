@@ -1,0 +1,178 @@
+"""The SPARQL 1.1 Protocol: reading a query request, and content negotiation.
+
+Status codes follow the protocol and HTTP: 400 for a malformed request or query, 403 for any
+update (the service is read-only), 405 for a method other than GET or POST, 406 when the
+client accepts no format this kind of result has, 413 for a body over the cap, 415 for a
+media type or charset the protocol does not allow.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from dataclasses import dataclass
+
+from sdgkg.results import ResultFormat
+from sdgkg.server.evaluate import Dataset
+
+HTML = "html"
+PLAIN = "text"  # error messages for programs
+# What each output is called in Accept headers (first: the Content-Type sent back).
+MEDIA_TYPES: dict[str, tuple[str, ...]] = {
+    ResultFormat.JSON: ("application/sparql-results+json", "application/json"),
+    ResultFormat.XML: ("application/sparql-results+xml", "application/xml", "text/xml"),
+    ResultFormat.CSV: ("text/csv",),
+    ResultFormat.TSV: ("text/tab-separated-values",),
+    ResultFormat.TURTLE: ("text/turtle", "application/x-turtle"),
+    ResultFormat.NT: ("application/n-triples", "text/plain"),
+    ResultFormat.JSONLD: ("application/ld+json", "application/json"),
+    HTML: ("text/html", "application/xhtml+xml"),
+    PLAIN: ("text/plain",),
+}
+TEXT_TYPES = {ResultFormat.CSV, ResultFormat.TSV, ResultFormat.TURTLE, ResultFormat.NT, HTML, PLAIN}
+# Offered per kind of result, in order of preference when the client accepts anything.
+TABULAR_OFFER = (ResultFormat.JSON, ResultFormat.XML, ResultFormat.CSV, ResultFormat.TSV, HTML)
+GRAPH_OFFER = (ResultFormat.TURTLE, ResultFormat.NT, ResultFormat.JSONLD, HTML)
+# `format=` values (ours, and the ones SPARQLWrapper sends), for download links.
+FORMAT_NAMES = {
+    **{str(name): str(name) for name in MEDIA_TYPES},
+    "n3": str(ResultFormat.TURTLE),
+    "json-ld": str(ResultFormat.JSONLD),
+}
+
+
+class HttpError(Exception):
+    """An HTTP error status with a one-line message (and maybe a hint) for the client."""
+
+    def __init__(self, status: int, message: str, hint: str | None = None) -> None:
+        super().__init__(status, message, hint)
+        self.status = status
+        self.message = message
+        self.hint = hint
+
+
+@dataclass(frozen=True)
+class ProtocolQuery:
+    sparql: str
+    dataset: Dataset
+    forced_format: str | None  # from a `format=` parameter, else None (use Accept)
+
+
+def read_request(method: str, query_string: str, content_type: str, body: bytes) -> ProtocolQuery:
+    """The query of a /sparql request, or HttpError."""
+    params = _params(query_string)
+    if method == "GET":
+        return _query(params)
+    if method != "POST":
+        raise HttpError(405, f"{method} is not allowed here", hint="use GET or POST")
+    media, charset = _media_type(content_type)
+    if media == "application/sparql-update" or "update" in params:
+        raise _read_only()
+    if charset not in (None, "utf-8", "utf8"):
+        raise HttpError(415, f"the body must be UTF-8, not {charset}")
+    if media == "application/x-www-form-urlencoded":
+        form = _params(_utf8(body))
+        return _query(_merge(params, form))
+    if media == "application/sparql-query":
+        if "query" in params:
+            raise HttpError(400, "the query is both in the URL and in the body")
+        return _query({**params, "query": [_utf8(body)]})
+    shown = media or "no Content-Type"
+    raise HttpError(
+        415,
+        f"cannot read a query from {shown}",
+        hint="send application/sparql-query or application/x-www-form-urlencoded",
+    )
+
+
+def _query(params: dict[str, list[str]]) -> ProtocolQuery:
+    if "update" in params:
+        raise _read_only()
+    queries = params.get("query", [])
+    if len(queries) != 1:
+        raise HttpError(400, "give exactly one query parameter" if queries else "no query given")
+    dataset = Dataset(
+        tuple(params.get("default-graph-uri", [])), tuple(params.get("named-graph-uri", []))
+    )
+    forced = params.get("format", [None])[-1]
+    return ProtocolQuery(queries[0], dataset, FORMAT_NAMES.get(forced or ""))
+
+
+def _read_only() -> HttpError:
+    return HttpError(403, "updates are refused: this SPARQL endpoint is read-only")
+
+
+def _params(text: str) -> dict[str, list[str]]:
+    try:
+        return urllib.parse.parse_qs(text, keep_blank_values=True, errors="strict")
+    except (UnicodeDecodeError, ValueError):
+        raise HttpError(400, "the parameters are not UTF-8 URL-encoded") from None
+
+
+def _merge(first: dict[str, list[str]], second: dict[str, list[str]]) -> dict[str, list[str]]:
+    merged = {key: list(values) for key, values in first.items()}
+    for key, values in second.items():
+        merged.setdefault(key, []).extend(values)
+    return merged
+
+
+def _utf8(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise HttpError(400, "the body is not UTF-8") from None
+
+
+def _media_type(content_type: str) -> tuple[str, str | None]:
+    """`type/subtype` in lower case and the charset parameter, if any."""
+    media, *parameters = (part.strip() for part in content_type.split(";"))
+    charset = None
+    for parameter in parameters:
+        key, _, value = parameter.partition("=")
+        if key.strip().lower() == "charset":
+            charset = value.strip().strip('"').lower()
+    return media.lower(), charset
+
+
+def negotiate(accept: str, offered: tuple[str, ...]) -> str | None:
+    """The offered format the Accept header prefers (quality, then the offer's order);
+    the first offer when there is no Accept header; None when nothing offered is acceptable."""
+    ranges = _accept_ranges(accept)
+    if not ranges:
+        return offered[0]
+    best, best_quality = None, 0.0
+    for fmt in offered:
+        quality = max((q for r, q in ranges for m in MEDIA_TYPES[fmt] if _matches(r, m)), default=0)
+        if quality > best_quality:
+            best, best_quality = fmt, quality
+    return best
+
+
+def _accept_ranges(accept: str) -> list[tuple[str, float]]:
+    ranges = []
+    for item in accept.split(","):
+        media, *parameters = (part.strip() for part in item.split(";"))
+        quality = 1.0
+        for parameter in parameters:
+            key, _, value = parameter.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if media:
+            ranges.append((media.lower(), quality))
+    return ranges
+
+
+def _matches(media_range: str, media: str) -> bool:
+    if media_range in ("*/*", "*"):
+        return True
+    if media_range.endswith("/*"):
+        return media.startswith(media_range[:-1])
+    return media_range == media
+
+
+def content_type(fmt: str) -> str:
+    """The Content-Type header for an output format."""
+    media = MEDIA_TYPES[fmt][0]
+    return f"{media}; charset=utf-8" if fmt in TEXT_TYPES else media

@@ -1,0 +1,256 @@
+"""`query --endpoint` and `push` against a real Oxigraph server started on a free port."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sdgkg import QueryError, list_queries, resolve_query, run_query
+from sdgkg.cli import app
+from sdgkg.engine import QueryResult
+from sdgkg.errors import InputError
+from sdgkg.graph import load_graph
+from sdgkg.remote import PUSH_GRAPH, RemoteEngine, bind_values, push_graph, with_prefixes
+from sdgkg.terms import Term
+from tests.conftest import REPO
+from tests.peers import Peer, free_port
+
+OXIGRAPH = shutil.which("oxigraph")
+pytestmark = pytest.mark.skipif(
+    OXIGRAPH is None, reason="the oxigraph server (PyPI package oxigraph) is not installed"
+)
+NAMES = [q.name for q in list_queries(REPO)]
+
+
+@pytest.fixture(scope="module")
+def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An Oxigraph server on a free port holding the pushed graph, both in PUSH_GRAPH and in
+    its default graph; yields its base URL."""
+    folder = tmp_path_factory.mktemp("oxigraph")
+    port = free_port()
+    peer = Peer(
+        [str(OXIGRAPH), "serve", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}"],
+        folder / "server.log",
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        peer.wait_for(base + "/query?query=ASK%7B%7D")
+        push_graph(base + "/store", root=REPO)
+        push_graph(base + "/store", "default", root=REPO)
+        yield base
+    finally:
+        peer.stop()
+
+
+@pytest.fixture(scope="module")
+def embedded() -> object:
+    from sdgkg.engine import EmbeddedEngine
+
+    return EmbeddedEngine(load_graph(REPO))
+
+
+def _same(result: QueryResult, text: str = "") -> tuple[object, ...]:
+    # Row order is only fixed up to ties of ORDER BY, and SPARQL leaves the order of the
+    # values GROUP_CONCAT joins to the engine: compare rows sorted, concatenations as sets.
+    joined = re.findall(r"GROUP_CONCAT\(.*?SEPARATOR=\"(.*?)\"\) AS \?(\w+)", text)
+    rows = [list(row) for row in result.rows]
+    for separator, name in joined:
+        column = result.variables.index(name)
+        for row in rows:
+            term = row[column]
+            if term is not None:
+                parts = separator.join(sorted(term.value.split(separator)))
+                row[column] = Term(term.kind, parts, term.datatype, term.language)
+    rows_key = sorted((tuple(row) for row in rows), key=repr)
+    return (result.kind, result.variables, rows_key, result.boolean, sorted(result.triples))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_named_query_gives_the_embedded_rows(
+    name: str, oxigraph: str, embedded: object
+) -> None:
+    remote = RemoteEngine(oxigraph + "/query", default_graph=PUSH_GRAPH)
+    expected = run_query(name, root=REPO, engine=embedded)  # type: ignore[arg-type]
+    got = run_query(name, root=REPO, engine=remote)
+    text = resolve_query(name, REPO).text
+    assert _same(got, text) == _same(expected, text)
+    if not name.startswith("checks/"):
+        assert got.rows, "a named query should answer something on the real graph"
+
+
+def test_parameters_bind_like_the_embedded_engine(oxigraph: str, embedded: object) -> None:
+    remote = RemoteEngine(oxigraph + "/query", default_graph=PUSH_GRAPH)
+    for name, params in [
+        ("pillars", {"lang": "kk"}),
+        ("centre-names", {"lang": "ru"}),
+        ("parent-chain", {"unit": "kg:un-desa"}),
+        ("evidence", {"subject": "kg:centre", "predicate": "org:subOrganizationOf"}),
+    ]:
+        expected = run_query(name, params, REPO, embedded)  # type: ignore[arg-type]
+        text = resolve_query(name, REPO).text
+        assert _same(run_query(name, params, REPO, remote), text) == _same(expected, text)
+        assert expected.rows
+
+
+def test_default_graph_without_graph_option(oxigraph: str) -> None:
+    # The fixture also pushed to the default graph, which queries read without --graph.
+    result = run_query("pillars", root=REPO, engine=RemoteEngine(oxigraph + "/query"))
+    assert len(result.rows) == 3
+
+
+def test_cli_output_is_the_same_bytes(oxigraph: str) -> None:
+    runner = CliRunner()
+    for args in (
+        ["pillars", "-f", "json"],
+        ["pillars", "-p", "lang=ru", "-f", "table"],
+        ["centre-profile", "-f", "xml"],
+        ["countries-served", "-f", "csv"],
+        ["people-and-roles", "-f", "tsv"],
+        ["ASK { kg:centre a sdgkg:RegionalCentre }", "-f", "json"],
+        ["ASK { kg:centre a sdgkg:Pillar }", "-f", "csv"],
+        ["CONSTRUCT { kg:centre ?p ?o } WHERE { kg:centre ?p ?o }", "-f", "turtle"],
+        ["CONSTRUCT { ?s ?p kg:centre } WHERE { ?s ?p kg:centre }", "-f", "nt"],
+        ["DESCRIBE kg:almaty", "-f", "jsonld"],
+    ):
+        local = runner.invoke(app, ["--root", str(REPO), "query", *args])
+        remote = runner.invoke(
+            app,
+            [
+                "--root",
+                str(REPO),
+                "query",
+                *args,
+                "--endpoint",
+                oxigraph + "/query",
+                "--graph",
+                PUSH_GRAPH,
+            ],
+        )
+        assert local.exit_code == remote.exit_code == 0, remote.output
+        assert remote.stdout == local.stdout
+
+
+def test_a_hostile_parameter_stays_a_literal(oxigraph: str) -> None:
+    remote = RemoteEngine(oxigraph + "/query", default_graph=PUSH_GRAPH)
+    nasty = 'x" } } ; DROP ALL # \\ \n'
+    query = "SELECT ?name ?q WHERE { ?s ?p ?name FILTER (STR(?name) = ?q) }"
+    assert remote.query(query, {"q": Term.literal(nasty)}).rows == ()
+    text = bind_values(query, {"q": Term.literal(nasty)})
+    assert 'VALUES (?q) { ("x\\" } } ; DROP ALL # \\\\ \\n") }' in text
+
+
+def test_push_replaces_the_graph(oxigraph: str) -> None:
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    remote = RemoteEngine(oxigraph + "/query", default_graph=PUSH_GRAPH)
+    before = remote.query(count).rows
+    report = push_graph(oxigraph + "/store", root=REPO)
+    assert remote.query(count).rows == before  # replaced, not added twice
+    assert before[0][0] == Term.literal(
+        str(report.triples), "http://www.w3.org/2001/XMLSchema#integer"
+    )
+
+
+def test_push_cli(oxigraph: str) -> None:
+    result = CliRunner().invoke(
+        app, ["--root", str(REPO), "push", "--endpoint", oxigraph + "/store"]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"to <{PUSH_GRAPH}> at {oxigraph}/store" in result.stderr
+
+
+def test_errors_are_one_line(oxigraph: str, tmp_path: Path) -> None:
+    runner = CliRunner()
+    nobody = f"http://127.0.0.1:{free_port()}"
+    cases = [
+        (
+            ["query", "pillars", "--endpoint", nobody + "/query"],
+            f"Error: cannot reach {nobody}/query",
+        ),
+        (["push", "--endpoint", nobody + "/store"], f"Error: cannot reach {nobody}/store"),
+        (
+            ["push", "--endpoint", oxigraph + "/nowhere"],
+            f"Error: {oxigraph}/nowhere refused the graph: HTTP 404",
+        ),
+        (
+            ["push", "--endpoint", "ftp://example.org/"],
+            "Error: 'ftp://example.org/' is not an http(s) URL",
+        ),
+        (
+            ["push", "--endpoint", oxigraph + "/store", "--graph", "not an iri"],
+            "Error: 'not an iri' is not an absolute IRI",
+        ),
+        (
+            ["query", "SELECT ?x WHERE {", "--endpoint", oxigraph + "/query"],
+            f"Error: {oxigraph}/query refused the query",
+        ),
+        (
+            ["query", "pillars", "--graph", PUSH_GRAPH],
+            "Error: --graph only applies with --endpoint",
+        ),
+    ]
+    for args, line in cases:
+        result = runner.invoke(app, ["--root", str(REPO), *args])
+        assert result.exit_code == 2, result.output
+        assert result.stderr.startswith(line), result.stderr
+        assert "Traceback" not in result.output
+
+
+def test_binding_an_unselected_variable_is_refused_as_embedded() -> None:
+    with pytest.raises(QueryError, match=r"cannot bind \?lang: the query does not select it"):
+        bind_values(
+            "SELECT ?s WHERE { ?s ?p ?o FILTER (LANG(?o) = ?lang) }", {"lang": Term.literal("en")}
+        )
+    with pytest.raises(QueryError, match="cannot bind"):
+        bind_values("ASK { ?s ?p ?lang }", {"lang": Term.literal("en")})
+    with pytest.raises(QueryError, match="cannot bind the iri"):
+        bind_values("SELECT ?x WHERE { ?x ?p ?o }", {"x": Term.iri("http://a> } DROP ALL")})
+
+
+def test_prefixes_are_declared_once() -> None:
+    text = with_prefixes("PREFIX kg: <https://example.org/>\nSELECT * WHERE { kg:a ?p ?o }")
+    assert text.count("PREFIX kg:") == 1 and "PREFIX skos: <" in text
+
+
+def test_bad_url_is_an_input_error() -> None:
+    with pytest.raises(InputError):
+        RemoteEngine("localhost:7878")
+
+
+def test_gsp_endpoint_really_holds_the_graph(oxigraph: str) -> None:
+    request = urllib.request.Request(
+        f"{oxigraph}/store?graph={urllib.request.quote(PUSH_GRAPH, safe='')}",
+        headers={"Accept": "application/n-triples"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert b"<https://w3id.org/sdgkg/id/centre>" in response.read()
+
+
+def test_union_default_graph_server_needs_no_graph_option(tmp_path: Path) -> None:
+    # The README's other way: the server reads all named graphs as its default graph.
+    port = free_port()
+    peer = Peer(
+        [
+            str(OXIGRAPH),
+            "serve",
+            "--location",
+            str(tmp_path / "db"),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+        ],
+        tmp_path / "server.log",
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        peer.wait_for(base + "/query?query=ASK%7B%7D")
+        push_graph(base + "/store", root=REPO)
+        result = run_query("countries-served", root=REPO, engine=RemoteEngine(base + "/query"))
+        assert result == run_query("countries-served", root=REPO)
+    finally:
+        peer.stop()
