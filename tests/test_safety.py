@@ -80,6 +80,22 @@ BAD_INPUTS = {
         '{"@context": {"t": {"@id": "https://x/t", "@context": "https://x/c"}}, "@id": "x"}\n',
         'Error: a.jsonld:1: JSON-LD context "https://x/c" is refused',
     ),
+    "jsonld-relative-id": (
+        "a.jsonld",
+        '{"@context": {"skos": "http://www.w3.org/2004/02/skos/core#"},\n'
+        ' "@id": "centre", "skos:altLabel": "x"}\n',
+        'Error: a.jsonld:2: JSON-LD @id "centre" is not an absolute IRI',
+    ),
+    "jsonld-iri-with-space": (
+        "a.jsonld",
+        '{"@id": "https://w3id.org/sdgkg/id/a b", "http://x/p": "x"}\n',
+        'Error: a.jsonld:1: JSON-LD @id "https://w3id.org/sdgkg/id/a b" is not an absolute IRI',
+    ),
+    "jsonld-undefined-term": (
+        "a.jsonld",
+        '{"@id": "https://w3id.org/sdgkg/id/centre",\n "name": "x"}\n',
+        'Error: a.jsonld:2: JSON-LD key "name" is not a term of the context',
+    ),
     "jsonld-deep": (
         "a.jsonld",
         "[" * 100_000 + "]" * 100_000,
@@ -213,6 +229,8 @@ def test_offline_refuses_connections(listener: socket.socket) -> None:
         urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)  # noqa: S310
     with pytest.raises(NetworkRefused), offline():
         socket.getaddrinfo("example.org", 80)
+    with pytest.raises(NetworkRefused), offline(), socket.socket(type=socket.SOCK_DGRAM) as udp:
+        udp.sendto(b"x", ("127.0.0.1", port))
 
 
 def test_offline_fails_even_when_the_refusal_is_swallowed(listener: socket.socket) -> None:
@@ -282,3 +300,15 @@ def test_shapes_relative_iris_resolve_against_the_project(root: Path) -> None:
     subjects = {str(s) for s in _shapes_graph(root).subjects()}
     assert "https://w3id.org/sdgkg/graph/shapes/relative.ttl#note" in subjects
     assert not any(s.startswith("file:") for s in subjects)
+
+
+@pytest.mark.parametrize(("fmt", "suffix"), [("jsonld", ".jsonld"), ("xml", ".rdf"), ("nt", ".nt")])
+def test_the_projects_own_exports_are_accepted_as_input(
+    fmt: str, suffix: str, sdgkg: Callable[..., Result], tmp_path: Path
+) -> None:
+    # The screens refuse what is dangerous, not ordinary documents with contexts and maps.
+    exported = tmp_path / f"graph{suffix}"
+    assert sdgkg("export", "--format", fmt, "--output", str(exported)).exit_code == 0
+    result = sdgkg("validate", str(exported))
+    assert result.exit_code in (0, 1), result.output
+    assert not result.stderr

@@ -29,6 +29,7 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _TAG = re.compile(rb"<(/)?[A-Za-z_][^<>]*?(/)?>")  # an element's start, end or empty tag
 MAX_DEPTH = 1000
+_IRI_LIKE = re.compile(r'^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>"{}|\\^`]*$')
 _TZ = r"(Z|[+-]\d{2}:\d{2})?"
 _DATE = r"-?\d{4,}-\d{2}-\d{2}"
 _NUMBER = r"[+-]?(\d+(\.\d*)?|\.\d+)"
@@ -92,6 +93,59 @@ def _screen_jsonld(data: bytes, shown: str) -> None:
             "sdgkg never loads remote or file contexts",
             hint="inline the context (the project's own is ontology/context.jsonld)",
         )
+    for problem, value in _dropped_by_jsonld(document):
+        raise InputError(f"{shown}:{_line_of(text, json.dumps(value))}: {problem}")
+
+
+def _dropped_by_jsonld(document: object) -> Iterator[tuple[str, str]]:
+    """What JSON-LD would silently drop: relative or malformed `@id`s (there is no base) and
+    keys that are neither a term of an inline context nor an IRI."""
+    contexts = list(_contexts(document))
+    terms = {key: value for context in contexts for key, value in context.items()}
+    vocab = "@vocab" in terms
+    ids = {"@id"} | {key for key, value in terms.items() if value == "@id"}  # "id": "@id"
+    maps = {key for key, value in terms.items() if _is_map(value)}  # language maps and such
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if key == "@context":
+                    continue
+                if key in ids and isinstance(value, str) and not _iri_like(value):
+                    yield f"JSON-LD @id {json.dumps(value)} is not an absolute IRI", value
+                elif not (key.startswith("@") or vocab or key in terms or ":" in key):
+                    yield f"JSON-LD key {json.dumps(key)} is not a term of the context", key
+                map_values = key in maps and isinstance(value, dict)
+                stack.extend(value.values() if map_values else [value])  # type: ignore[union-attr]
+
+
+def _is_map(definition: object) -> bool:
+    # A term with a container other than @list/@set: its object's keys are data, not terms.
+    container = definition.get("@container") if isinstance(definition, dict) else None
+    names = container if isinstance(container, list) else [container]
+    return any(name not in (None, "@list", "@set") for name in names)
+
+
+def _contexts(document: object) -> Iterator[dict[str, object]]:
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            context = node.get("@context")
+            for item in context if isinstance(context, list) else [context]:
+                if isinstance(item, dict):
+                    yield item
+            stack.extend(value for key, value in node.items() if key != "@context")
+
+
+def _iri_like(value: str) -> bool:
+    # A blank node, or scheme:rest (an absolute or compact IRI) without forbidden characters.
+    return value.startswith("_:") or bool(_IRI_LIKE.match(value))
 
 
 def _context_references(document: object) -> Iterator[str]:

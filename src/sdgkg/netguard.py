@@ -2,7 +2,7 @@
 
 sdgkg never fetches anything on a user's behalf, but rdflib, pySHACL and the JSON-LD and
 XML machinery they use can be talked into it (remote contexts, owl:imports, SERVICE, entity
-URLs). While `offline()` is active, any `socket.connect`, `socket.getaddrinfo`,
+URLs). While `offline()` is active, any `socket.connect`, `socket.sendto`, `socket.getaddrinfo`,
 `socket.gethostbyname` or `urllib.Request` to a host not explicitly allowed raises
 `NetworkRefused`, and the attempt is recorded so that code which swallows the exception
 still fails at the end. Commands that talk to one named endpoint by design
@@ -54,7 +54,8 @@ def _hook(event: str, args: tuple[Any, ...]) -> None:
         return
     policy = _policies[-1]
     name = host.lower().strip("[]")
-    if name in policy.allowed or (event != "socket.connect" and _local_name(name)):
+    lookup = event.startswith("socket.get") or event == "urllib.Request"
+    if name in policy.allowed or (lookup and _local_name(name)):
         return
     policy.attempts.append(f"{event} to {host}")
     raise NetworkRefused(
@@ -73,7 +74,7 @@ def _local_name(name: str) -> bool:
 
 
 def _host_of(event: str, args: tuple[Any, ...]) -> str | None:
-    if event == "socket.connect":
+    if event in ("socket.connect", "socket.sendto"):
         sock, address = args[0], args[1]
         unix = getattr(sys.modules.get("socket"), "AF_UNIX", None)  # imported: it is in use
         if unix is not None and getattr(sock, "family", None) == unix:
