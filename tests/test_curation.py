@@ -372,3 +372,14 @@ def test_the_worked_example_on_a_copy_of_the_graph(
     assert (REPO / "kg" / "tasks.ttl").read_text(encoding="utf-8").count(
         "PotentialActionStatus"
     ) == 4
+
+
+@pytest.mark.parametrize("to", ["../outside.ttl", "kg/notes.txt", "/etc/passwd"])
+def test_to_must_be_a_turtle_file_under_kg(
+    to: str, sdgkg: Callable[..., Result], root: Path, tmp_path: Path
+) -> None:
+    before = snapshot(root)
+    result = sdgkg("add", str(write(tmp_path, "new.ttl", TWO_FILES)), "--to", to)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: --to {to}: must be a .ttl file under kg/")
+    assert snapshot(root) == before

@@ -53,7 +53,8 @@ app = typer.Typer(
     rich_markup_mode=None,
     help="Query, export, validate and summarise the sdgkg knowledge graph "
     "(UN Regional SDG Centre for Central Asia and Afghanistan, Almaty).",
-    epilog="Exit codes: 0 success or conforms, 1 SHACL violations, 2 usage or input error.",
+    epilog="Exit codes: 0 success or conforms, 1 SHACL violations (fmt --check: files to "
+    "reformat), 2 usage or input error.",
 )
 
 
@@ -368,7 +369,7 @@ def add(
     ctx: typer.Context,
     files: Annotated[
         list[Path],
-        typer.Argument(metavar="FILE...", help="RDF files with the new facts and their evidence."),
+        typer.Argument(metavar="FILE", help="RDF files with the new facts and their evidence."),
     ],
     remove: Annotated[
         list[Path] | None,
