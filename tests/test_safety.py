@@ -240,6 +240,19 @@ def test_offline_fails_even_when_the_refusal_is_swallowed(listener: socket.socke
         socket.create_connection(("127.0.0.1", port), timeout=2)
 
 
+def test_offline_names_the_refusal_a_library_turned_into_another_error(
+    listener: socket.socket,
+) -> None:
+    def library_call() -> None:
+        try:
+            socket.create_connection(listener.getsockname(), timeout=2)
+        except Exception as exc:
+            raise RuntimeError("could not load the document") from exc
+
+    with pytest.raises(NetworkRefused, match="network access refused"), offline():
+        library_call()
+
+
 def test_allow_url_opens_one_named_host(listener: socket.socket) -> None:
     port = listener.getsockname()[1]
     with offline():
@@ -312,3 +325,40 @@ def test_the_projects_own_exports_are_accepted_as_input(
     result = sdgkg("validate", str(exported))
     assert result.exit_code in (0, 1), result.output
     assert not result.stderr
+
+
+SHAPE_PREFIXES = (
+    "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+    "@prefix sdgkgsh: <https://w3id.org/sdgkg/shapes#> .\n"
+    "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+)
+
+
+def test_shacl_advanced_features_are_off(root: Path, sdgkg: Callable[..., Result]) -> None:
+    # A SHACL-AF target (sh:SPARQLTarget) would select the centre and find it lacks 5 labels;
+    # with advanced features off the shape targets nothing.
+    (root / "shapes" / "advanced.ttl").write_text(
+        SHAPE_PREFIXES + "sdgkgsh:Advanced a sh:NodeShape ;\n"
+        '    sh:target [ a sh:SPARQLTarget ; sh:select """SELECT ?this WHERE {\n'
+        '        ?this a <https://w3id.org/sdgkg/ontology#RegionalCentre> }""" ] ;\n'
+        "    sh:property [ sh:path skos:prefLabel ; sh:minCount 5 ] .\n",
+        encoding="utf-8",
+    )
+    result = sdgkg("validate")
+    assert result.exit_code == 0, result.output
+
+
+def test_a_shapes_query_with_service_is_an_error_not_a_traceback(
+    root: Path, sdgkg: Callable[..., Result]
+) -> None:
+    (root / "shapes" / "calls-out.ttl").write_text(
+        SHAPE_PREFIXES + "sdgkgsh:CallsOut a sh:NodeShape ;\n"
+        "    sh:targetNode <https://w3id.org/sdgkg/id/centre> ;\n"
+        '    sh:sparql [ sh:select """SELECT $this WHERE {\n'
+        '        SERVICE <http://127.0.0.1:9/sparql> { $this ?p ?o } }""" ] .\n',
+        encoding="utf-8",
+    )
+    result = sdgkg("validate")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("Error: SHACL validation failed:")
+    assert "SERVICE" in result.stderr

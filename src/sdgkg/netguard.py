@@ -99,10 +99,21 @@ def offline() -> Iterator[None]:
     _policies.append(policy)
     try:
         yield
+    except NetworkRefused:
+        raise
+    except Exception as exc:
+        # A library may turn the refusal into an error of its own: name the real cause.
+        if policy.attempts:
+            raise _refused(policy) from exc
+        raise
     finally:
         _policies.remove(policy)
-    if policy.attempts:  # reached only when the block itself did not raise
-        raise NetworkRefused(f"network access refused ({policy.attempts[0]}): sdgkg works offline")
+    if policy.attempts:  # the block swallowed a refusal and went on
+        raise _refused(policy)
+
+
+def _refused(policy: _Policy) -> NetworkRefused:
+    return NetworkRefused(f"network access refused ({policy.attempts[0]}): sdgkg works offline")
 
 
 def allow_url(url: str) -> None:

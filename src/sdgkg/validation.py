@@ -118,7 +118,7 @@ def _shapes_graph(root: Path) -> Graph:
 def _run(data: Graph, shapes: Graph) -> ValidationReport:
     from pyshacl import validate as shacl_validate
 
-    conforms, report, _ = shacl_validate(
+    conforms, report, text = shacl_validate(
         data,
         shacl_graph=shapes,
         inference="none",
@@ -128,6 +128,8 @@ def _run(data: Graph, shapes: Graph) -> ValidationReport:
         inplace=False,
         do_owl_imports=False,
     )
+    if not hasattr(report, "serialize"):  # pySHACL hands back a failure, not a report
+        raise InputError(f"SHACL validation failed: {' '.join(str(text).split())[:300]}")
     results = tuple(sorted(_results(report), key=_sort_key))
     return ValidationReport(bool(conforms), results, report.serialize(format="turtle"))
 
