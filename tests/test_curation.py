@@ -383,3 +383,15 @@ def test_to_must_be_a_turtle_file_under_kg(
     assert result.exit_code == 2
     assert result.stderr.startswith(f"Error: --to {to}: must be a .ttl file under kg/")
     assert snapshot(root) == before
+
+
+def test_removing_every_fact_of_a_file_leaves_it_empty(
+    sdgkg: Callable[..., Result], root: Path, tmp_path: Path
+) -> None:
+    thing = write(tmp_path, "thing.ttl", PREFIXES + "kg:thing a schema:Thing .\n")
+    assert sdgkg("add", str(thing), "--to", "kg/things.ttl").exit_code == 0
+    empty = write(tmp_path, "empty.ttl", PREFIXES)
+    result = sdgkg("add", str(empty), "--remove", str(thing))
+    assert result.exit_code == 0, result.output
+    assert "kg/things.ttl: 0 added, 1 removed" in result.stdout
+    assert (root / "kg" / "things.ttl").read_bytes() == b""

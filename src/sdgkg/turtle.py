@@ -41,6 +41,8 @@ def write_turtle(triples: Iterable[Triple]) -> str:
         subject = term(triple.subject)
         predicate = "a" if triple.predicate.value == RDF_TYPE else term(triple.predicate)
         by_subject[subject][predicate].add(term(triple.object))
+    if not by_subject:
+        return ""  # an empty file is valid Turtle
     body = [_subject_block(s, by_subject[s]) for s in sorted(by_subject, key=_subject_key)]
     used = {_prefix_of(t) for s, ps in by_subject.items() for t in [s, *ps, *_objects(ps)]}
     header = [f"@prefix {name}: <{iri}> ." for name, iri in PREFIXES.items() if name in used]
