@@ -15,6 +15,7 @@ import pytest
 from sdgkg.curation import add_facts
 from sdgkg.errors import InputError
 from sdgkg.turtle import write_turtle
+from sdgkg.validation import validate
 
 from .test_safety import snapshot
 
@@ -65,7 +66,7 @@ def report(capsys: pytest.CaptureFixture[str], line: str) -> None:
         print(f"\n{line}")
 
 
-def test_every_negative_syntax_test_is_refused_by_add(
+def test_every_negative_syntax_test_is_refused_by_add_and_validate(
     root: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     cases = manifest_entries("TestTurtleNegativeSyntax")
@@ -73,12 +74,18 @@ def test_every_negative_syntax_test_is_refused_by_add(
     before = snapshot(root)
     refused = []
     for name, action, _ in cases:
-        with pytest.raises(InputError) as caught:
+        with pytest.raises(InputError) as by_add:
             add_facts([action], root)
-        assert caught.value.message.startswith(str(action)), name  # names the file
+        with pytest.raises(InputError) as by_validate:
+            validate(root, [action])
+        for caught in (by_add, by_validate):
+            assert caught.value.message.startswith(str(action)), name  # names the file
         refused.append(name)
     assert snapshot(root) == before
-    report(capsys, f"W3C Turtle negative syntax: {len(refused)}/{len(cases)} refused by add")
+    report(
+        capsys,
+        f"W3C Turtle negative syntax: {len(refused)}/{len(cases)} refused by add and validate",
+    )
 
 
 def test_every_positive_test_round_trips_through_the_writer(
