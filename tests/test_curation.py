@@ -395,3 +395,25 @@ def test_removing_every_fact_of_a_file_leaves_it_empty(
     assert result.exit_code == 0, result.output
     assert "kg/things.ttl: 0 added, 1 removed" in result.stdout
     assert (root / "kg" / "things.ttl").read_bytes() == b""
+
+
+def test_the_installed_copy_is_not_edited(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from sdgkg import paths
+    from sdgkg.cli import app
+
+    from .conftest import FIXTURES
+
+    package = tmp_path / "site-packages" / "sdgkg"
+    shutil.copytree(FIXTURES / "root", package / "_data")
+    monkeypatch.setattr(paths, "_PACKAGE_DIR", package)
+    before = snapshot(package / "_data")
+    new = write(tmp_path, "new.ttl", TWO_FILES)
+    for args in (["add", str(new)], ["fmt"]):
+        result = CliRunner().invoke(app, ["--root", str(package / "_data"), *args])
+        assert result.exit_code == 2
+        assert result.stderr.startswith("Error: the data installed with the package is not edited")
+    assert snapshot(package / "_data") == before

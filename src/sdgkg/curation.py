@@ -26,7 +26,7 @@ from sdgkg.errors import InputError
 from sdgkg.graph import read_new_facts, read_rdf_bytes, syntax_message
 from sdgkg.inputs import line_of_subject
 from sdgkg.namespaces import GRAPH_BASE, compact
-from sdgkg.paths import display_path, graph_files, resolve_root
+from sdgkg.paths import display_path, graph_files, is_installed_copy, resolve_root
 from sdgkg.serialize import canonical_triples
 from sdgkg.turtle import RDF_TYPE, term, write_turtle
 from sdgkg.validation import ValidationReport, ValidationResult, validate
@@ -72,7 +72,7 @@ def add_facts(
 ) -> AddResult:
     """Add the facts of `files` (and take away those of `remove`) if the graph after the
     change conforms to the shapes; write the kg/ files unless `dry_run`."""
-    data_root = resolve_root(root)
+    data_root = _editable_root(root)
     with locked(data_root):
         curated = read_curated(data_root)
         target = _target(data_root, to) if to is not None else None
@@ -86,6 +86,16 @@ def add_facts(
             return AddResult(report, changes, written=False)
         write_files(data_root, _changed_only(contents))
     return AddResult(report, changes, written=True)
+
+
+def _editable_root(root: str | os.PathLike[str] | None) -> Path:
+    data_root = resolve_root(root)
+    if is_installed_copy(data_root):
+        raise InputError(
+            "the data installed with the package is not edited",
+            hint="run from your checkout, or pass --root DIR (or set SDGKG_ROOT)",
+        )
+    return data_root
 
 
 def read_curated(root: Path) -> dict[Path, Facts]:
@@ -285,7 +295,7 @@ def _changed_only(contents: Mapping[Path, bytes]) -> dict[Path, bytes]:
 def format_files(root: str | os.PathLike[str] | None = None, check: bool = False) -> list[str]:
     """Rewrite every kg/ file in canonical form (or, with `check`, only list those that are
     not); return the files that were (or would be) changed."""
-    data_root = resolve_root(root)
+    data_root = _editable_root(root)
     with locked(data_root):
         contents = {
             path: render_checked(facts, path) for path, facts in read_curated(data_root).items()

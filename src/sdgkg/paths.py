@@ -29,6 +29,11 @@ def resolve_root(root: str | os.PathLike[str] | None = None) -> Path:
     )
 
 
+def is_installed_copy(root: Path) -> bool:
+    """Whether `root` is the data copy installed with the package (which is not edited)."""
+    return root.resolve() == (_PACKAGE_DIR / "_data").resolve()
+
+
 def _checkout_root() -> Path | None:
     # Running from src/sdgkg in a checkout: the checkout's own files win over any copy,
     # because an editable install never refreshes the packaged copy.
