@@ -334,31 +334,34 @@ SHAPE_PREFIXES = (
 )
 
 
+def validate_with_shape(root: Path, sdgkg: Callable[..., Result], body: str) -> Result:
+    """`sdgkg validate` with one more node shape, sdgkgsh:Extra, whose body is `body`."""
+    text = SHAPE_PREFIXES + "sdgkgsh:Extra a sh:NodeShape ;\n" + body
+    (root / "shapes" / "extra.ttl").write_text(text, encoding="utf-8")
+    return sdgkg("validate")
+
+
 def test_shacl_advanced_features_are_off(root: Path, sdgkg: Callable[..., Result]) -> None:
     # A SHACL-AF target (sh:SPARQLTarget) would select the centre and find it lacks 5 labels;
     # with advanced features off the shape targets nothing.
-    (root / "shapes" / "advanced.ttl").write_text(
-        SHAPE_PREFIXES + "sdgkgsh:Advanced a sh:NodeShape ;\n"
+    shape = (
         '    sh:target [ a sh:SPARQLTarget ; sh:select """SELECT ?this WHERE {\n'
         '        ?this a <https://w3id.org/sdgkg/ontology#RegionalCentre> }""" ] ;\n'
-        "    sh:property [ sh:path skos:prefLabel ; sh:minCount 5 ] .\n",
-        encoding="utf-8",
+        "    sh:property [ sh:path skos:prefLabel ; sh:minCount 5 ] .\n"
     )
-    result = sdgkg("validate")
+    result = validate_with_shape(root, sdgkg, shape)
     assert result.exit_code == 0, result.output
 
 
 def test_a_shapes_query_with_service_is_an_error_not_a_traceback(
     root: Path, sdgkg: Callable[..., Result]
 ) -> None:
-    (root / "shapes" / "calls-out.ttl").write_text(
-        SHAPE_PREFIXES + "sdgkgsh:CallsOut a sh:NodeShape ;\n"
+    shape = (
         "    sh:targetNode <https://w3id.org/sdgkg/id/centre> ;\n"
         '    sh:sparql [ sh:select """SELECT $this WHERE {\n'
-        '        SERVICE <http://127.0.0.1:9/sparql> { $this ?p ?o } }""" ] .\n',
-        encoding="utf-8",
+        '        SERVICE <http://127.0.0.1:9/sparql> { $this ?p ?o } }""" ] .\n'
     )
-    result = sdgkg("validate")
+    result = validate_with_shape(root, sdgkg, shape)
     assert result.exit_code == 2, result.output
     assert result.stderr.startswith("Error: SHACL validation failed:")
     assert "SERVICE" in result.stderr

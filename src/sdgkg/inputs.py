@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -100,26 +100,23 @@ def _screen_jsonld(data: bytes, shown: str) -> None:
 def _dropped_by_jsonld(document: object) -> Iterator[tuple[str, str]]:
     """What JSON-LD would silently drop: relative or malformed `@id`s (there is no base) and
     keys that are neither a term of an inline context nor an IRI."""
-    contexts = list(_contexts(document))
-    terms = {key: value for context in contexts for key, value in context.items()}
+    terms = {key: value for context in _contexts(document) for key, value in context.items()}
     vocab = "@vocab" in terms
     ids = {"@id"} | {key for key, value in terms.items() if value == "@id"}  # "id": "@id"
     maps = {key for key, value in terms.items() if _is_map(value)}  # language maps and such
-    stack = [document]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list):
-            stack.extend(node)
-        elif isinstance(node, dict):
-            for key, value in node.items():
-                if key == "@context":
-                    continue
-                if key in ids and isinstance(value, str) and not _iri_like(value):
-                    yield f"JSON-LD @id {json.dumps(value)} is not an absolute IRI", value
-                elif not (key.startswith("@") or vocab or key in terms or ":" in key):
-                    yield f"JSON-LD key {json.dumps(key)} is not a term of the context", key
-                map_values = key in maps and isinstance(value, dict)
-                stack.extend(value.values() if map_values else [value])  # type: ignore[union-attr]
+    for node in _objects(document, lambda key, value: _data_of(key, value, maps)):
+        for key, value in node.items():
+            if key in ids and isinstance(value, str) and not _iri_like(value):
+                yield f"JSON-LD @id {json.dumps(value)} is not an absolute IRI", value
+            elif not (key.startswith("@") or vocab or key in terms or ":" in key):
+                yield f"JSON-LD key {json.dumps(key)} is not a term of the context", key
+
+
+def _data_of(key: str, value: object, maps: set[str]) -> list[object]:
+    # What to look into below a key: not contexts, and for a map only its values.
+    if key == "@context":
+        return []
+    return list(value.values()) if key in maps and isinstance(value, dict) else [value]
 
 
 def _is_map(definition: object) -> bool:
@@ -130,17 +127,11 @@ def _is_map(definition: object) -> bool:
 
 
 def _contexts(document: object) -> Iterator[dict[str, object]]:
-    stack = [document]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list):
-            stack.extend(node)
-        elif isinstance(node, dict):
-            context = node.get("@context")
-            for item in context if isinstance(context, list) else [context]:
-                if isinstance(item, dict):
-                    yield item
-            stack.extend(value for key, value in node.items() if key != "@context")
+    """The inline contexts of the document's node objects."""
+    for node in _objects(document, lambda key, value: [] if key == "@context" else [value]):
+        context = node.get("@context")
+        items = context if isinstance(context, list) else [context]
+        yield from (item for item in items if isinstance(item, dict))
 
 
 def _iri_like(value: str) -> bool:
@@ -150,19 +141,29 @@ def _iri_like(value: str) -> bool:
 
 def _context_references(document: object) -> Iterator[str]:
     """Every context given by reference (`"@context": "URL"`) or `@import`, at any depth."""
+    for node in _objects(document, lambda key, value: [value]):
+        for key, value in node.items():
+            if key == "@import":
+                yield json.dumps(value)
+            elif key == "@context":
+                values = value if isinstance(value, list) else [value]
+                yield from (json.dumps(v) for v in values if isinstance(v, str))
+
+
+def _objects(
+    document: object, below: Callable[[str, object], Iterable[object]]
+) -> Iterator[dict[str, object]]:
+    """Every JSON object in the document, descending into what `below(key, value)` gives;
+    iterative, so depth costs no stack."""
     stack = [document]
     while stack:
         node = stack.pop()
         if isinstance(node, list):
             stack.extend(node)
         elif isinstance(node, dict):
+            yield node
             for key, value in node.items():
-                if key == "@import":
-                    yield json.dumps(value)
-                elif key == "@context":
-                    values = value if isinstance(value, list) else [value]
-                    yield from (json.dumps(v) for v in values if isinstance(v, str))
-                stack.append(value)
+                stack.extend(below(key, value))
 
 
 def check_terms(triples: Iterable[ox.Triple], data: bytes, shown: str) -> None:
