@@ -16,9 +16,20 @@ KG = "https://w3id.org/sdgkg/id/"
 SEED = KG + "source-kazinform-2025-08-06"
 # The named queries this file pins down; a new query must join them.
 COVERED = {
-    "centre-names", "centre-profile", "collaborators", "countries-served",
-    "decision-and-agreement", "evidence", "frameworks", "functions", "parent-chain",
-    "pending-tasks", "people-and-roles", "pillars", "quotes", "source-summary",
+    "centre-names",
+    "centre-profile",
+    "collaborators",
+    "countries-served",
+    "decision-and-agreement",
+    "evidence",
+    "frameworks",
+    "functions",
+    "parent-chain",
+    "pending-tasks",
+    "people-and-roles",
+    "pillars",
+    "quotes",
+    "source-summary",
 }
 
 
@@ -31,12 +42,24 @@ def rows(name: str, *columns: str, **params: str) -> list[tuple[str | None, ...]
 
 def test_centre_names_in_three_languages() -> None:
     assert rows("centre-names", "kind", "language", "name") == [
-        ("full", "en", "United Nations Regional Centre for the Sustainable Development Goals "
-         "for Central Asia and Afghanistan"),
-        ("full", "kk", "Біріккен Ұлттар Ұйымының Орталық Азия мен Ауғанстан үшін тұрақты даму "
-         "мақсаттарына арналған өңірлік орталығы"),
-        ("full", "ru", "Региональный центр ООН по Целям устойчивого развития для Центральной "
-         "Азии и Афганистана"),
+        (
+            "full",
+            "en",
+            "United Nations Regional Centre for the Sustainable Development Goals "
+            "for Central Asia and Afghanistan",
+        ),
+        (
+            "full",
+            "kk",
+            "Біріккен Ұлттар Ұйымының Орталық Азия мен Ауғанстан үшін тұрақты даму "
+            "мақсаттарына арналған өңірлік орталығы",
+        ),
+        (
+            "full",
+            "ru",
+            "Региональный центр ООН по Целям устойчивого развития для Центральной "
+            "Азии и Афганистана",
+        ),
         ("short", "en", "UN Regional Centre in Almaty"),
         ("short", "kk", "Алматыдағы БҰҰ өңірлік орталығы"),
         ("short", "ru", "Региональный центр ООН в Алматы"),
@@ -53,8 +76,14 @@ def test_centre_names_in_one_language() -> None:
 def test_centre_profile() -> None:
     columns = ("location", "country", "parent", "region", "separateStructure", "firstOfItsKind")
     assert rows("centre-profile", *columns) == [
-        ("Almaty", "Kazakhstan", "United Nations Department of Economic and Social Affairs",
-         "Central Asia and Afghanistan", "false", "true"),
+        (
+            "Almaty",
+            "Kazakhstan",
+            "United Nations Department of Economic and Social Affairs",
+            "Central Asia and Afghanistan",
+            "false",
+            "true",
+        ),
     ]
 
 
@@ -125,10 +154,16 @@ def test_countries_served_are_central_asia_and_afghanistan() -> None:
 
 def test_people_and_roles() -> None:
     assert rows("people-and-roles", "name", "role", "wikidata") == [
-        ("António Guterres", "Secretary-General of the United Nations",
-         "http://www.wikidata.org/entity/Q311440"),
-        ("Kassym-Jomart Tokayev", "President of Kazakhstan",
-         "http://www.wikidata.org/entity/Q200881"),
+        (
+            "António Guterres",
+            "Secretary-General of the United Nations",
+            "http://www.wikidata.org/entity/Q311440",
+        ),
+        (
+            "Kassym-Jomart Tokayev",
+            "President of Kazakhstan",
+            "http://www.wikidata.org/entity/Q200881",
+        ),
     ]
 
 
@@ -173,23 +208,35 @@ def test_close_collaborators() -> None:
 def test_evidence_for_the_parent_link_is_the_sentence_that_says_it() -> None:
     columns = ("object", "source", "start", "end", "sentence", "attributedTo")
     assert rows("evidence", *columns, predicate="org:subOrganizationOf") == [
-        (KG + "un-desa", SEED, "1217", "1296",
-         "Ол БҰҰ Экономикалық және әлеуметтік мәселелер департаментінің құрылымына енеді.",
-         KG + "un-office-in-kazakhstan"),
+        (
+            KG + "un-desa",
+            SEED,
+            "1217",
+            "1296",
+            "Ол БҰҰ Экономикалық және әлеуметтік мәселелер департаментінің құрылымына енеді.",
+            KG + "un-office-in-kazakhstan",
+        ),
     ]
 
 
 def test_evidence_for_a_fact_from_elsewhere_names_its_source() -> None:
-    evidence = rows("evidence", "source", "sentence", subject="kg:ga-decision",
-                    predicate="dcterms:date")
+    evidence = rows(
+        "evidence", "source", "sentence", subject="kg:ga-decision", predicate="dcterms:date"
+    )
     assert evidence == [(KG + "source-astanatimes-2025-03", None)]
 
 
 def test_source_summary() -> None:
     columns = ("title", "publisher", "published", "dateline", "language", "file")
     assert rows("source-summary", *columns) == [
-        ("Алматыдағы БҰҰ өңірлік орталығы қандай міндет атқарады", "Kazinform news agency",
-         "2025-08-06", "АСТАНА", "kk", "seeds/kazinform-2025-08-06-un-sdg-centre-almaty.kk.txt"),
+        (
+            "Алматыдағы БҰҰ өңірлік орталығы қандай міндет атқарады",
+            "Kazinform news agency",
+            "2025-08-06",
+            "АСТАНА",
+            "kk",
+            "seeds/kazinform-2025-08-06-un-sdg-centre-almaty.kk.txt",
+        ),
     ]
 
 

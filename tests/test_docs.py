@@ -29,9 +29,7 @@ def test_readme_has_examples() -> None:
 
 
 @pytest.mark.parametrize("example", readme_examples())
-def test_readme_example_runs(
-    example: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_readme_example_runs(example: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("SDGKG_ROOT", str(REPO))
     (tmp_path / "new-facts.ttl").write_bytes((FIXTURES / "new" / "ok.ttl").read_bytes())

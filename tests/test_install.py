@@ -15,7 +15,7 @@ from .conftest import REPO
 
 DATA_GLOBS = {
     "ontology": ["**/*.ttl", "context.jsonld"],
-    "kg": ["**/*.ttl"],
+    "kg": ["**/*.ttl", "*.toml"],
     "shapes": ["**/*.ttl"],
     "queries": ["**/*.rq"],
     "seeds": ["*.txt"],

@@ -4,7 +4,7 @@ from sdgkg.namespaces import PREFIXES, compact, expand
 def test_prefix_order_follows_the_design():
     assert list(PREFIXES)[:3] == ["sdgkg", "kg", "sdgkgsh"]
     assert list(PREFIXES)[-1] == "vann"
-    assert len(PREFIXES) == 19
+    assert len(PREFIXES) == 20
 
 
 def test_expand_known_prefixed_names_only():

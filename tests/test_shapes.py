@@ -29,13 +29,14 @@ VALID = sorted((FIXTURES / "valid").glob("*.ttl"))
 INVALID = sorted((FIXTURES / "invalid").glob("*.ttl"))
 
 # Guards against a glob or filter silently emptying the parametrized suites.
-EXPECTED_VALID = 10
-EXPECTED_INVALID = 74
+EXPECTED_VALID = 11
+EXPECTED_INVALID = 79
 
 PREFIXES = {
     "sdgkg": "https://w3id.org/sdgkg/ontology#",
     "kg": "https://w3id.org/sdgkg/id/",
     "sdgkgsh": "https://w3id.org/sdgkg/shapes#",
+    "kgx": "https://w3id.org/sdgkg/extracted/",
     "dcterms": "http://purl.org/dc/terms/",
     "oa": "http://www.w3.org/ns/oa#",
     "org": "http://www.w3.org/ns/org#",

@@ -302,6 +302,58 @@ def stats(
 
 
 @app.command()
+def extract(
+    ctx: typer.Context,
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            metavar="FILE",
+            help="Articles (UTF-8 text). Default: the source files the graph records.",
+            show_default=False,
+        ),
+    ] = None,
+    lang: Annotated[
+        str, typer.Option("--lang", "-l", help="Language of the text: kk, ru, en or auto.")
+    ] = "auto",
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write here (one FILE only)."),
+    ] = None,
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="Exit 1 if the committed output is stale; write nothing."),
+    ] = False,
+    report: Annotated[
+        bool, typer.Option("--report", help="Compare with the curated graph; write nothing.")
+    ] = False,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = (
+        ReportFormat.TEXT
+    ),
+    max_size: Annotated[
+        float, typer.Option("--max-size", metavar="MB", help="Refuse larger documents.")
+    ] = 2.0,
+) -> None:
+    """Find candidate facts in articles, with evidence, into kg/extracted/NAME.ttl.
+
+    Candidates are reified (sdgkg:Candidate), validated with the graph before anything is
+    written, and never asserted: a curator reviews and accepts them.
+
+    \b
+    Examples:
+      sdgkg extract                         (re-extract the seed article)
+      sdgkg extract article.ru.txt --lang ru
+      sdgkg extract --check                 (exit 1 if kg/extracted/ is stale)
+      sdgkg extract --report                (precision and recall on the seed)
+    """
+    from sdgkg.extract import run_command
+
+    code = run_command(
+        files or [], _root(ctx), lang, output, check, report, fmt.value, int(max_size * 1e6), _emit
+    )
+    raise typer.Exit(code)
+
+
+@app.command()
 def push(
     ctx: typer.Context,
     endpoint: Annotated[

@@ -8,6 +8,8 @@ PREFIXES: dict[str, str] = {
     "sdgkg": "https://w3id.org/sdgkg/ontology#",
     "kg": "https://w3id.org/sdgkg/id/",
     "sdgkgsh": "https://w3id.org/sdgkg/shapes#",
+    # What `sdgkg extract` writes: apart from kg:, so candidates never collide with curated IRIs.
+    "kgx": "https://w3id.org/sdgkg/extracted/",
     "dcterms": "http://purl.org/dc/terms/",
     "foaf": "http://xmlns.com/foaf/0.1/",
     "oa": "http://www.w3.org/ns/oa#",

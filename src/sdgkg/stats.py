@@ -17,9 +17,11 @@ _LABELS = """SELECT ?lang (COUNT(*) AS ?n) WHERE {
 } GROUP BY (LANG(?label) AS ?lang) ORDER BY ?lang"""
 # A curated fact: a triple about one of the graph's own resources, other than its types, labels
 # and alignments, and not part of the evidence machinery itself (as in the checks/ queries).
+# Evidence is a curated rdf:Statement; an extracted sdgkg:Candidate does not count.
 _EVIDENCE = """SELECT (COUNT(*) AS ?facts) (SUM(?evidenced) AS ?n) WHERE {
   SELECT DISTINCT ?s ?p ?o (IF(EXISTS {
-      ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?source
+      ?st a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+        prov:wasDerivedFrom ?source
     }, 1, 0) AS ?evidenced)
   WHERE {
     ?s ?p ?o .

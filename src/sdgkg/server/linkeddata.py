@@ -32,7 +32,9 @@ _REIFICATION = {PREFIXES["rdf"] + "subject", PREFIXES["rdf"] + "object"}
 
 _EVIDENCE = """
 SELECT ?s ?p ?o ?exact ?source ?start ?end ?by WHERE {
-  ?fact rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?ev .
+  # Curated evidence: a candidate of `sdgkg extract` (sdgkg:Candidate) is not an rdf:Statement.
+  ?fact a rdf:Statement ;
+    rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?ev .
   OPTIONAL { ?ev oa:hasSelector ?q . ?q a oa:TextQuoteSelector ; oa:exact ?exact . }
   OPTIONAL {
     ?ev oa:hasSelector ?r . ?r a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .

@@ -1,0 +1,233 @@
+"""Words and their inflected forms: when a word of the text is a form of a word of a label.
+
+Kazakh is agglutinative: a noun takes plural, possessive and case endings, in that order
+(Алматы-да, Алматы-ның, Ұйым-ы-ның, агенттік-тер-і-нің), each ending in a back- or a front-vowel
+variant chosen by the last vowel of the word (vowel harmony). A Kazakh word of the text is a
+form of a label's word when it is that word (or the word without its own possessive or
+verbal-noun ending, with a final қ/к/п voiced to ғ/г/б as before a vowel) followed only by
+known endings, and the first ending's vowel agrees with the word's last vowel. After an
+abbreviation the endings follow a hyphen (БҰҰ-ның, ҮЕҰ-мен). Verb endings let a list item
+(әзірлейді, "develops") meet a label written as a verbal noun (әзірлеу, "developing").
+
+Russian and English words are compared by their Snowball stems (PyPI `snowballstemmer`):
+Центральной Азии and Центральная Азия both stem to центральн аз.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+
+# A word: letters or digits, possibly joined by hyphens or apostrophes (Қасым-Жомарт, БҰҰ-ның,
+# 2024-2034, Secretary-General).
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+
+_BACK = set("аоұыя")
+_FRONT = set("әөүіе")
+_VOWELS = _BACK | _FRONT | set("иуэюё")
+
+# Kazakh endings by what they mark; each lists the variants after the stem's final sound and
+# vowel.
+_KK_ENDINGS = {
+    "plural": "лар лер дар дер тар тер",
+    "possessive": "ымыз іміз ыңыз іңіз мыз міз ңыз ңіз ым ім ың ің сы сі ы і м ң",
+    "genitive": "ның нің дың дің тың тің",
+    "dative": "ға ге қа ке на не а е",
+    "accusative": "ны ні ды ді ты ті н",
+    "locative": "нда нде да де та те",
+    "ablative": "нан нен дан ден тан тен",
+    "instrumental": "менен бенен пенен мен бен пен",
+    "attributive": "ғы гі қы кі",
+    "verb": "йды йді ады еді ды ді ған ген қан кен ып іп п у",
+}
+KK_ENDINGS: tuple[str, ...] = tuple(
+    sorted({s for group in _KK_ENDINGS.values() for s in group.split()}, key=len, reverse=True)
+)
+# A label word may carry its own possessive or verbal-noun ending, dropped before the text's.
+_KK_LABEL_ENDINGS = ("сы", "сі", "ы", "і", "у")
+_VOICED = {"қ": "ғ", "к": "г", "п": "б"}
+_MIN_BASE = 2
+
+# Words that carry no content: left out when a list item is compared with a label.
+STOPWORDS = {
+    "kk": set(
+        [
+            "және",
+            "мен",
+            "пен",
+            "бен",
+            "де",
+            "да",
+            "та",
+            "те",
+            "үшін",
+            "бұл",
+            "ол",
+            "осы",
+            "сол",
+            "ал",
+            "әрі",
+            "немесе",
+        ]
+    ),
+    "ru": set(
+        [
+            "и",
+            "в",
+            "во",
+            "на",
+            "с",
+            "со",
+            "по",
+            "для",
+            "о",
+            "об",
+            "к",
+            "ко",
+            "а",
+            "но",
+            "или",
+            "из",
+            "от",
+            "до",
+            "при",
+            "не",
+            "что",
+            "это",
+            "как",
+        ]
+    ),
+    "en": set(
+        [
+            "the",
+            "a",
+            "an",
+            "of",
+            "and",
+            "for",
+            "to",
+            "in",
+            "on",
+            "with",
+            "by",
+            "at",
+            "or",
+            "as",
+            "is",
+            "are",
+            "be",
+            "its",
+            "it",
+            "this",
+            "that",
+        ]
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word of a text with its code point offsets."""
+
+    text: str
+    start: int
+    end: int
+
+
+def tokenize(text: str, offset: int = 0) -> list[Token]:
+    """The words of `text`, offsets shifted by `offset`."""
+    return [Token(m.group(), m.start() + offset, m.end() + offset) for m in _WORD.finditer(text)]
+
+
+def words(text: str) -> Iterator[str]:
+    """The words of a text, without offsets."""
+    return (m.group() for m in _WORD.finditer(text))
+
+
+def normalise(word: str) -> str:
+    return unicodedata.normalize("NFC", word).lower().replace("’", "'").replace("ё", "е")
+
+
+def key(word: str, lang: str) -> str:
+    """An index key shared by every form of a word (its stem, or for Kazakh its first letters)."""
+    word = normalise(word)
+    return word[:_MIN_BASE] if lang == "kk" else stem(word, lang)[:3]
+
+
+def same_word(text_word: str, label_word: str, lang: str) -> bool:
+    """Whether `text_word` is a form of `label_word` in language `lang`."""
+    text_word, label_word = normalise(text_word), normalise(label_word)
+    if text_word == label_word:
+        return True
+    if lang == "kk":
+        return any(_kk_form_of(text_word, base) for base in _kk_bases(label_word))
+    # Snowball may cut a bare noun shorter than its inflected form (таджикистан -> таджикиста,
+    # таджикистаном -> таджикистан): the stem of one form may be the other word itself.
+    text_stem, label_stem = stem(text_word, lang), stem(label_word, lang)
+    return text_stem in (label_stem, label_word) or label_stem == text_word
+
+
+@cache
+def stem(word: str, lang: str) -> str:
+    """The Snowball stem of a Russian or English word (each part of a hyphenated word)."""
+    return "-".join(_snowball(lang).stemWord(part) for part in normalise(word).split("-"))
+
+
+@cache
+def _kk_bases(label_word: str) -> tuple[str, ...]:
+    bases = [label_word]
+    for ending in _KK_LABEL_ENDINGS:
+        if label_word.endswith(ending) and len(label_word) - len(ending) >= 3:
+            bases.append(label_word[: -len(ending)])
+    voiced = [b[:-1] + _VOICED[b[-1]] for b in bases if b[-1:] in _VOICED]
+    return tuple(bases + voiced)
+
+
+def _kk_form_of(text_word: str, base: str) -> bool:
+    if len(base) < _MIN_BASE or not text_word.startswith(base):
+        return False
+    rest = text_word[len(base) :]
+    if rest.startswith("-"):  # after an abbreviation: harmony follows how it is read aloud
+        return _is_ending_chain(rest[1:])
+    return _is_ending_chain(rest) and _harmonises(base, rest)
+
+
+@cache
+def _is_ending_chain(rest: str) -> bool:
+    """Whether `rest` is made only of Kazakh endings (ның, дағы, лардың, інің ...)."""
+    if not rest:
+        return True
+    return any(rest.startswith(s) and _is_ending_chain(rest[len(s) :]) for s in KK_ENDINGS)
+
+
+def _harmonises(base: str, rest: str) -> bool:
+    """Vowel harmony: every vowel of the endings is of the series (back or front) of the word's
+    last vowel. The instrumental мен/бен/пен has one form only."""
+    last = next((ch for ch in reversed(base) if ch in _VOWELS), None)
+    if last is None or last not in _BACK | _FRONT:
+        return True  # no vowel, or a borrowed vowel (и, у, э) that takes either series
+    rest = re.sub(r"[мбп]ен(ен)?$", "", rest)
+    series = _BACK if last in _BACK else _FRONT
+    return all(ch in series for ch in rest if ch in _BACK | _FRONT)
+
+
+@cache
+def _snowball(lang: str):  # type: ignore[no-untyped-def]
+    import snowballstemmer
+
+    return snowballstemmer.stemmer({"ru": "russian", "en": "english"}[lang])
+
+
+def content_words(text: str, lang: str, ignore: frozenset[str] = frozenset()) -> list[str]:
+    """The words of `text` that carry content: no stopwords and none of `ignore` (lower case)."""
+    stops = STOPWORDS.get(lang, set())
+    found = []
+    for word in words(text):
+        lowered = normalise(word)
+        if lowered in stops or any(same_word(lowered, i, lang) for i in ignore):
+            continue
+        found.append(lowered)
+    return found
