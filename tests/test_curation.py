@@ -284,6 +284,20 @@ def test_two_adds_at_once_both_land(root: Path, tmp_path: Path) -> None:
     assert {"First", "Second"} <= labels
 
 
+def test_an_add_waits_for_the_lock(root: Path, tmp_path: Path) -> None:
+    import time
+
+    new = write(tmp_path, "new.ttl", TWO_FILES)
+    with writes.locked(root):
+        process = run_add(root, new)
+        time.sleep(3)  # long enough for an add on the fixture to finish, were it not waiting
+        assert process.poll() is None
+        assert b"Almaty SDG centre" not in (root / "kg" / "centre.ttl").read_bytes()
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err
+    assert b"Almaty SDG centre" in (root / "kg" / "centre.ttl").read_bytes()
+
+
 def graph_state(root: Path) -> frozenset[ox.Quad]:
     return frozenset(load_graph(root))
 
@@ -374,14 +388,16 @@ def test_the_worked_example_on_a_copy_of_the_graph(
     ) == 4
 
 
-@pytest.mark.parametrize("to", ["../outside.ttl", "kg/notes.txt", "/etc/passwd"])
+@pytest.mark.parametrize(
+    "to", ["../outside.ttl", "kg/notes.txt", "/etc/passwd", "kg/extracted/mine.ttl"]
+)
 def test_to_must_be_a_turtle_file_under_kg(
     to: str, sdgkg: Callable[..., Result], root: Path, tmp_path: Path
 ) -> None:
     before = snapshot(root)
     result = sdgkg("add", str(write(tmp_path, "new.ttl", TWO_FILES)), "--to", to)
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"Error: --to {to}: must be a .ttl file under kg/")
+    assert result.stderr.startswith(f"Error: --to {to}: must be a .ttl file under kg/, not")
     assert snapshot(root) == before
 
 

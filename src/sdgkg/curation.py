@@ -26,7 +26,13 @@ from sdgkg.errors import InputError
 from sdgkg.graph import read_new_facts, read_rdf_bytes, syntax_message
 from sdgkg.inputs import line_of_subject
 from sdgkg.namespaces import GRAPH_BASE, compact
-from sdgkg.paths import display_path, graph_files, is_installed_copy, resolve_root
+from sdgkg.paths import (
+    GENERATED_DIR,
+    curated_files,
+    display_path,
+    is_installed_copy,
+    resolve_root,
+)
 from sdgkg.serialize import canonical_triples
 from sdgkg.turtle import RDF_TYPE, term, write_turtle
 from sdgkg.validation import ValidationReport, ValidationResult, validate
@@ -101,13 +107,12 @@ def _editable_root(root: str | os.PathLike[str] | None) -> Path:
 def read_curated(root: Path) -> dict[Path, Facts]:
     """The facts of every kg/ file, by path."""
     curated = {}
-    for path in graph_files(root):
-        if path.is_relative_to(root / "kg"):
-            data = read_rdf_bytes(path, display_path(path, root))
-            try:
-                curated[path] = {q.triple for q in ox.parse(data, format=ox.RdfFormat.TURTLE)}
-            except SyntaxError as exc:
-                raise InputError(syntax_message(display_path(path, root), exc)) from None
+    for path in curated_files(root):
+        data = read_rdf_bytes(path, display_path(path, root))
+        try:
+            curated[path] = {q.triple for q in ox.parse(data, format=ox.RdfFormat.TURTLE)}
+        except SyntaxError as exc:
+            raise InputError(syntax_message(display_path(path, root), exc)) from None
     return curated
 
 
@@ -115,7 +120,8 @@ def check_subjects_unique(store: ox.Store, root: Path) -> None:
     """Refuse a subject described in two kg/ files: each subject lives in one file."""
     found = store.query(
         f"""SELECT ?s (MIN(STR(?g)) AS ?first) (MAX(STR(?g)) AS ?last) WHERE {{
-             GRAPH ?g {{ ?s ?p ?o }} FILTER (STRSTARTS(STR(?g), "{GRAPH_BASE}kg/")) }}
+             GRAPH ?g {{ ?s ?p ?o }} FILTER (STRSTARTS(STR(?g), "{GRAPH_BASE}kg/")
+             && !STRSTARTS(STR(?g), "{GRAPH_BASE}{GENERATED_DIR.as_posix()}/")) }}
            GROUP BY ?s HAVING (COUNT(DISTINCT ?g) > 1) ORDER BY ?s LIMIT 1"""
     )
     for row in found:  # type: ignore[union-attr]
@@ -132,9 +138,10 @@ def check_subjects_unique(store: ox.Store, root: Path) -> None:
 
 def _target(root: Path, to: str | os.PathLike[str]) -> Path:
     path = Path(to) if Path(to).is_absolute() else root / to
-    kg = (root / "kg").resolve()
-    if path.suffix != ".ttl" or not path.resolve().is_relative_to(kg):
-        raise InputError(f"--to {to}: must be a .ttl file under kg/")
+    kg, generated = (root / "kg").resolve(), (root / GENERATED_DIR).resolve()
+    inside = path.resolve().is_relative_to(kg) and not path.resolve().is_relative_to(generated)
+    if path.suffix != ".ttl" or not inside:
+        raise InputError(f"--to {to}: must be a .ttl file under kg/, not kg/extracted/")
     return kg / path.resolve().relative_to(kg)
 
 
@@ -293,8 +300,8 @@ def _changed_only(contents: Mapping[Path, bytes]) -> dict[Path, bytes]:
 
 
 def format_files(root: str | os.PathLike[str] | None = None, check: bool = False) -> list[str]:
-    """Rewrite every kg/ file in canonical form (or, with `check`, only list those that are
-    not); return the files that were (or would be) changed."""
+    """Rewrite every curated kg/ file (not the generated kg/extracted/) in canonical form
+    (or, with `check`, only list those that are not); return the files changed (or to be)."""
     data_root = _editable_root(root)
     with locked(data_root):
         contents = {

@@ -64,6 +64,17 @@ def graph_files(root: Path) -> list[Path]:
     return sorted(files, key=lambda p: p.relative_to(root).as_posix())
 
 
+GENERATED_DIR = Path("kg") / "extracted"  # written by `sdgkg extract`, never by hand
+
+
+def curated_files(root: Path) -> list[Path]:
+    """The hand-curated graph files: kg/ without the generated kg/extracted/."""
+    kg, generated = root / "kg", root / GENERATED_DIR
+    return [
+        p for p in graph_files(root) if p.is_relative_to(kg) and not p.is_relative_to(generated)
+    ]
+
+
 def shape_files(root: Path) -> list[Path]:
     """The SHACL shapes files, sorted by path."""
     return sorted(p for p in (root / "shapes").rglob("*.ttl") if p.is_file())

@@ -1,6 +1,6 @@
 """Locked, all-or-nothing writes of several data files.
 
-One exclusive lock (`fcntl.flock` on `.sdgkg.lock` in the data root) covers a whole
+One exclusive lock (`fcntl.flock` on the data root folder itself) covers a whole
 read-merge-write. A write of several files goes in three steps:
 
 1. each new content goes to a temporary file in the target's own folder, fsynced;
@@ -26,7 +26,6 @@ from pathlib import Path
 
 from sdgkg.errors import InputError
 
-LOCK_NAME = ".sdgkg.lock"
 JOURNAL_NAME = ".sdgkg-journal.json"
 _TEMP_SUFFIX = ".tmp"
 
@@ -66,19 +65,20 @@ def reading(root: Path) -> Iterator[None]:
 
 @contextlib.contextmanager
 def _flock(root: Path, mode: int, required: bool) -> Iterator[None]:
+    # The lock is on the data folder itself: no lock file to create, and a read-only copy
+    # can still be locked shared.
     try:
-        handle = open(root / LOCK_NAME, "a+b")  # noqa: SIM115 - held for the whole block
+        fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
     except OSError as exc:
         if required:
             raise InputError(f"{root}: cannot lock the data ({exc.strerror})") from None
         yield
         return
-    with handle:
-        fcntl.flock(handle.fileno(), mode)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    try:
+        fcntl.flock(fd, mode)
+        yield
+    finally:
+        os.close(fd)  # closing the last descriptor releases the lock
 
 
 def write_files(root: Path, contents: Mapping[Path, bytes]) -> None:
