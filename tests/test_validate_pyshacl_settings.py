@@ -26,7 +26,7 @@ SHAPES = {
     "    sh:property [ sh:path ex:q ; sh:minCount 1 ] .\n",
     "advanced": "ex:NeedsR a sh:NodeShape ;\n"
     '    sh:target [ a sh:SPARQLTarget ; sh:select "SELECT ?this WHERE { ?this ex:p ?o }" ;\n'
-    '        sh:prefixes ex:declared ] ;\n'
+    "        sh:prefixes ex:declared ] ;\n"
     "    sh:property [ sh:path ex:r ; sh:minCount 1 ] .\n"
     'ex:declared sh:declare [ sh:prefix "ex" ; '
     'sh:namespace "https://example.org/test/"^^<http://www.w3.org/2001/XMLSchema#anyURI> ] .\n',
@@ -56,4 +56,3 @@ def test_a_shape_needing_a_switched_off_feature_reports_nothing(
     assert result.exit_code == 0, result.stdout + result.stderr
     paths = {item["path"] for item in json.loads(result.stdout)}
     assert not paths & {f"<https://example.org/test/{p}>" for p in "qrs"}
-
