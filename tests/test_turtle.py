@@ -21,3 +21,7 @@ def test_a_datatype_prefix_is_declared() -> None:
     text = write_turtle([Triple(NamedNode(KG + "a"), NamedNode(KG + "on"), dated)])
     assert "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> ." in text
     assert 'kg:on "2025-08-06"^^xsd:date .' in text
+
+
+def test_no_triples_is_an_empty_file() -> None:
+    assert write_turtle([]) == ""

@@ -27,8 +27,11 @@ class _FunnelGroup(TyperGroup):
     """The one error funnel: a library error becomes `Error: ...` (+ `Hint: ...`) on stderr."""
 
     def invoke(self, ctx: Any) -> Any:
+        from sdgkg.netguard import offline  # every command works offline unless it opts in
+
         try:
-            return super().invoke(ctx)
+            with offline():
+                return super().invoke(ctx)
         except SdgkgError as exc:
             _fail(ctx, exc.message, exc.hint, exc.exit_code)
         except OSError as exc:  # e.g. stdout closed, disk full: still one line
@@ -51,7 +54,8 @@ app = typer.Typer(
     rich_markup_mode=None,
     help="Query, export, validate and summarise the sdgkg knowledge graph "
     "(UN Regional SDG Centre for Central Asia and Afghanistan, Almaty).",
-    epilog="Exit codes: 0 success or conforms, 1 SHACL violations, 2 usage or input error.",
+    epilog="Exit codes: 0 success or conforms, 1 SHACL violations (fmt --check: files to "
+    "reformat), 2 usage or input error.",
 )
 
 
@@ -135,6 +139,25 @@ def query(
             "--format", "-f", help="Output format. Default: table on a terminal, else csv/turtle."
         ),
     ] = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--timeout",
+            metavar="SECONDS",
+            min=0,
+            help="Stop the query after SECONDS (0: no limit). Default: $SDGKG_QUERY_TIMEOUT or 30.",
+        ),
+    ] = None,
+    max_rows: Annotated[
+        int | None,
+        typer.Option(
+            "--max-rows",
+            metavar="N",
+            min=0,
+            help="Fail if the result has more than N rows (0: no limit). "
+            "Default: $SDGKG_MAX_ROWS or 100000.",
+        ),
+    ] = None,
     endpoint: Annotated[
         str | None,
         typer.Option(metavar="URL", help="Ask this SPARQL endpoint instead of the embedded graph."),
@@ -146,23 +169,33 @@ def query(
 ) -> None:
     """Run a named query, a .rq file or SPARQL text against the graph.
 
+    SERVICE, FROM of anything but the graph's own files, LOAD and updates are refused.
+
     \b
     Examples:
       sdgkg query centre-names -p lang=en
       sdgkg query queries/centre-names.rq --format json
       sdgkg query 'SELECT ?p ?o WHERE { kg:centre ?p ?o }'
+      sdgkg query pillars --timeout 5 --max-rows 1000
       sdgkg query pillars --endpoint http://localhost:7878/query
     """
+    from sdgkg.limits import QueryLimits, QueryTimeout
     from sdgkg.queries import parse_assignments, run_query
     from sdgkg.results import default_format, render
 
     root = _root(ctx)
+    limits = QueryLimits.resolve(timeout, max_rows)
     engine = None
     if endpoint or graph:
+        from sdgkg.netguard import allow_url
         from sdgkg.remote import remote_engine
 
+        allow_url(endpoint or "")  # the one server this command talks to
         engine = remote_engine(endpoint, graph)
-    result = run_query(query, parse_assignments(param or []), root, engine)
+    try:
+        result = run_query(query, parse_assignments(param or []), root, engine, limits)
+    except QueryTimeout as exc:
+        _stop_now(exc)
     chosen = fmt or default_format(result, _interactive())
     context = None
     if chosen is ResultFormat.JSONLD:
@@ -357,8 +390,10 @@ def push(
       sdgkg push --endpoint http://localhost:7878/store
       sdgkg push --endpoint http://localhost:3030/sdgkg/data --graph https://example.org/g
     """
+    from sdgkg.netguard import allow_url
     from sdgkg.remote import push_graph
 
+    allow_url(endpoint)  # the one server this command talks to
     pushed = push_graph(endpoint, graph, _root(ctx))
     typer.echo(f"Pushed {pushed.triples} triples to {pushed.graph} at {endpoint}", err=True)
 
@@ -394,6 +429,110 @@ def serve(
     limits = Limits(timeout=timeout, max_rows=max_rows)
     hosts = tuple(allow_host or ())
     run_server(_root(ctx), ServerConfig(host, port, limits, workers, allowed_hosts=hosts))
+
+
+@app.command()
+def add(
+    ctx: typer.Context,
+    files: Annotated[
+        list[Path],
+        typer.Argument(metavar="FILE", help="RDF files with the new facts and their evidence."),
+    ],
+    remove: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--remove", metavar="FILE", help="RDF file of facts to take out (repeatable)."
+        ),
+    ] = None,
+    to: Annotated[
+        Path | None,
+        typer.Option(
+            "--to",
+            metavar="kg/FILE.ttl",
+            help="Put every new fact in this file. Default: the file that already describes "
+            "the subject, else the one with most subjects of its class.",
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Validate and show the change; write nothing.")
+    ] = False,
+) -> None:
+    """Add facts to the curated graph if the graph with them conforms to the shapes.
+
+    Exit 0 when added (or, with --dry-run, when they would be), 1 on SHACL violations (with
+    the report; nothing is written), 2 on unreadable input.
+
+    \b
+    Examples:
+      sdgkg add new-facts.ttl --dry-run
+      sdgkg add task-done.ttl --remove task-pending.ttl
+      sdgkg add new-source.ttl --to kg/sources.ttl
+    """
+    from sdgkg.curation import add_facts, render_changes
+    from sdgkg.validation import render_text
+
+    result = add_facts(files, _root(ctx), remove=remove or [], to=to, dry_run=dry_run)
+    if not result.conforms:
+        _emit(render_text(result.report))
+        raise typer.Exit(1)
+    _emit(render_changes(result))
+
+
+@app.command()
+def fmt(
+    ctx: typer.Context,
+    check: Annotated[
+        bool, typer.Option("--check", help="Only list the files not in canonical form; exit 1.")
+    ] = False,
+) -> None:
+    """Rewrite the curated kg/ files in the canonical Turtle form (or check that they are).
+
+    \b
+    Examples:
+      sdgkg fmt --check
+      sdgkg fmt
+    """
+    from sdgkg.curation import format_files
+
+    changed = format_files(_root(ctx), check=check)
+    verb = "would reformat" if check else "reformatted"
+    _emit("".join(f"{verb} {path}\n" for path in changed) or "All kg/ files are canonical.\n")
+    raise typer.Exit(1 if check and changed else 0)
+
+
+_VERSION_HELP = "A file, a folder, a git revision (its kg/) or REV:path."
+
+
+@app.command()
+def diff(
+    ctx: typer.Context,
+    old: Annotated[str, typer.Argument(metavar="OLD", help=_VERSION_HELP)],
+    new: Annotated[str, typer.Argument(metavar="NEW", help=_VERSION_HELP)],
+) -> None:
+    """Show the facts added and removed between two versions, grouped by subject.
+
+    \b
+    Examples:
+      sdgkg diff HEAD~1 HEAD
+      sdgkg diff HEAD:kg/tasks.ttl kg/tasks.ttl
+      sdgkg diff old.ttl new.ttl
+    """
+    from sdgkg.diffing import diff_graphs, render_diff
+
+    _emit(render_diff(diff_graphs(old, new, _root(ctx))))
+
+
+def _stop_now(exc: SdgkgError) -> NoReturn:
+    """Report and end the process at once: the timed-out query's worker thread cannot be
+    cancelled, and exiting the process is what stops it."""
+    import os
+
+    typer.echo(f"Error: {exc.message}", err=True)
+    if exc.hint:
+        typer.echo(f"Hint: {exc.hint}", err=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(exc.exit_code)
 
 
 def main() -> None:

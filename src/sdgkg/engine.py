@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Literal, Protocol, TypeVar
 
 import pyoxigraph as ox
 
@@ -13,6 +13,7 @@ from sdgkg.errors import QueryError
 from sdgkg.namespaces import PREFIXES
 from sdgkg.terms import Term, from_oxigraph, to_oxigraph
 
+T = TypeVar("T")
 ResultKind = Literal["select", "ask", "graph"]
 Row = tuple[Term | None, ...]
 TripleRow = tuple[Term, Term, Term]
@@ -50,8 +51,9 @@ class EmbeddedEngine:
     The project prefixes are predeclared, so ad-hoc queries may use `kg:` and friends.
     """
 
-    def __init__(self, store: ox.Store) -> None:
+    def __init__(self, store: ox.Store, max_rows: int | None = None) -> None:
         self._store = store
+        self._max_rows = max_rows  # more rows than this is an error, not a silent cut
 
     def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
         substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()}
@@ -62,7 +64,7 @@ class EmbeddedEngine:
                 use_default_graph_as_union=True,
                 substitutions=substitutions,
             )
-            return _materialize(raw)
+            return _materialize(raw, self._max_rows)
         except SyntaxError as exc:
             raise _syntax_error(sparql, exc) from None
         except RuntimeError as exc:
@@ -93,16 +95,26 @@ def _syntax_error(sparql: str, exc: SyntaxError) -> QueryError:
     return QueryError(f"invalid SPARQL: {message}")
 
 
-def _materialize(raw: object) -> QueryResult:
+def _materialize(raw: object, max_rows: int | None = None) -> QueryResult:
     if isinstance(raw, ox.QueryBoolean):
         return QueryResult("ask", boolean=bool(raw))
     if isinstance(raw, ox.QuerySolutions):
         names = tuple(v.value for v in raw.variables)
-        rows = tuple(_row(solution, names) for solution in raw)
+        rows = tuple(_row(solution, names) for solution in _capped(raw, max_rows))
         return QueryResult("select", variables=names, rows=rows)
     # CONSTRUCT/DESCRIBE over the union may repeat a triple found in two files.
-    triples = dict.fromkeys(_triple(t) for t in raw)  # type: ignore[attr-defined]
+    triples = dict.fromkeys(_triple(t) for t in _capped(raw, max_rows))  # type: ignore[arg-type]
     return QueryResult("graph", triples=tuple(triples))
+
+
+def _capped(items: Iterable[T], limit: int | None) -> Iterator[T]:
+    # Results are lazy: stopping after limit + 1 stops a cartesian join from running on.
+    for count, item in enumerate(items, start=1):
+        if limit is not None and count > limit:
+            from sdgkg.limits import too_many_rows
+
+            raise too_many_rows(limit)
+        yield item
 
 
 def _row(solution: ox.QuerySolution, names: tuple[str, ...]) -> Row:

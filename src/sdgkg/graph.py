@@ -31,11 +31,19 @@ def graph_iri(root: Path, path: Path) -> str:
     return GRAPH_BASE + quote(path.relative_to(root).as_posix())
 
 
+def graph_names(root: Path) -> set[str]:
+    """The named graphs `load_graph` makes: one per data file (a listing, no parsing)."""
+    return {graph_iri(root, path) for path in graph_files(root)}
+
+
 def load_graph(root: str | os.PathLike[str] | None = None) -> ox.Store:
     """An in-memory Store holding every ontology/ and kg/ file in its own named graph."""
+    from sdgkg.writes import reading  # never between the files of an `add`
+
     data_root = resolve_root(root)
     store = ox.Store()
-    load_files(store, data_root, graph_files(data_root))
+    with reading(data_root):
+        load_files(store, data_root, graph_files(data_root))
     return store
 
 
@@ -54,9 +62,29 @@ def load_extra(
     for index, raw in enumerate(paths, start=1):
         path = Path(raw)
         iri = f"{GRAPH_BASE}extra/{index}/{quote(path.name)}"
-        _load_file(store, path, iri, display_path(path, root))
+        triples = read_new_facts(path, display_path(path, root))
+        graph = ox.NamedNode(iri)
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
         graphs.append(iri)
     return graphs
+
+
+def read_new_facts(path: Path, shown: str) -> list[ox.Triple]:
+    """A user's file of new facts, checked: no relative IRIs (there is no base to resolve
+    them against), no ill-typed literals, only kk/en/ru language tags."""
+    from sdgkg.inputs import check_terms, screen_document
+
+    fmt = rdf_format(path, shown)
+    data = read_rdf_bytes(path, shown)
+    screen_document(data, fmt, shown)
+    try:
+        triples = [quad.triple for quad in ox.parse(data, format=fmt)]
+    except SyntaxError as exc:
+        raise InputError(syntax_message(shown, exc), hint=_syntax_hint(exc)) from None
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{shown}: {exc}") from None
+    check_terms(triples, data, shown)
+    return triples
 
 
 def read_rdf_bytes(path: Path, shown: str) -> bytes:
@@ -86,17 +114,28 @@ def rdf_format(path: Path, shown: str) -> ox.RdfFormat:
 def _load_file(store: ox.Store, path: Path, iri: str, shown: str, bulk: bool = False) -> None:
     fmt = rdf_format(path, shown)
     data = read_rdf_bytes(path, shown)
+    if fmt in (ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD):  # Turtle needs no screening
+        from sdgkg.inputs import screen_document
+
+        screen_document(data, fmt, shown)
     graph = ox.NamedNode(iri)
     load = store.bulk_load if bulk else store.load
     try:
         load(data, format=fmt, base_iri=iri, to_graph=graph)
     except SyntaxError as exc:
-        raise InputError(_syntax_message(shown, exc)) from None
+        raise InputError(syntax_message(shown, exc)) from None
     except (OSError, ValueError) as exc:
         raise InputError(f"{shown}: {exc}") from None
 
 
-def _syntax_message(shown: str, exc: SyntaxError) -> str:
+def _syntax_hint(exc: SyntaxError) -> str | None:
+    if "No scheme found" in str(exc.msg):
+        return "relative IRIs are not resolved: write full IRIs or prefixed names like kg:centre"
+    return None
+
+
+def syntax_message(shown: str, exc: SyntaxError) -> str:
+    """`file:line:column: cause` for a parser's SyntaxError."""
     # pyoxigraph puts the position in lineno/offset and repeats it in the message text.
     message = " ".join(str(exc.msg).split())
     message = message.split(": ", 1)[1] if message.startswith("Parser error at") else message

@@ -69,10 +69,13 @@ def wants_index(files: Sequence[Path]) -> bool:
 
 def open_index(root: Path) -> ox.Store:
     """A read-only Store of the graph files under `root`, built first if it is missing."""
-    files = graph_files(root)
-    target = index_path(root, files)
-    if not (target / "CURRENT").is_file():  # RocksDB writes CURRENT last: a finished store
-        _build(root, files, target)
+    from sdgkg.writes import reading  # hash and read the same files: never during an `add`
+
+    with reading(root):
+        files = graph_files(root)
+        target = index_path(root, files)
+        if not (target / "CURRENT").is_file():  # RocksDB writes CURRENT last: a finished store
+            _build(root, files, target)
     return ox.Store.read_only(str(target))
 
 

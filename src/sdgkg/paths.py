@@ -29,6 +29,11 @@ def resolve_root(root: str | os.PathLike[str] | None = None) -> Path:
     )
 
 
+def is_installed_copy(root: Path) -> bool:
+    """Whether `root` is the data copy installed with the package (which is not edited)."""
+    return root.resolve() == (_PACKAGE_DIR / "_data").resolve()
+
+
 def _checkout_root() -> Path | None:
     # Running from src/sdgkg in a checkout: the checkout's own files win over any copy,
     # because an editable install never refreshes the packaged copy.
@@ -57,6 +62,17 @@ def graph_files(root: Path) -> list[Path]:
     """Every Turtle file of the queried graph: ontology/ and kg/, recursively, sorted by path."""
     files = [p for sub in ("ontology", "kg") for p in (root / sub).rglob("*.ttl") if p.is_file()]
     return sorted(files, key=lambda p: p.relative_to(root).as_posix())
+
+
+GENERATED_DIR = Path("kg") / "extracted"  # written by `sdgkg extract`, never by hand
+
+
+def curated_files(root: Path) -> list[Path]:
+    """The hand-curated graph files: kg/ without the generated kg/extracted/."""
+    kg, generated = root / "kg", root / GENERATED_DIR
+    return [
+        p for p in graph_files(root) if p.is_relative_to(kg) and not p.is_relative_to(generated)
+    ]
 
 
 def shape_files(root: Path) -> list[Path]:

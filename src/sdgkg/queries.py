@@ -23,6 +23,8 @@ from pathlib import Path
 
 from sdgkg.engine import EmbeddedEngine, Engine, QueryResult
 from sdgkg.errors import InputError, QueryError
+from sdgkg.guard import screen_query
+from sdgkg.limits import QueryLimits, call_with_timeout
 from sdgkg.namespaces import expand
 from sdgkg.paths import query_dir, resolve_root
 from sdgkg.terms import XSD, Term
@@ -221,15 +223,28 @@ def run_query(
     params: Mapping[str, str] | None = None,
     root: str | os.PathLike[str] | None = None,
     engine: Engine | None = None,
+    limits: QueryLimits | None = None,
 ) -> QueryResult:
-    """Resolve a query (name, .rq path or SPARQL), bind its parameters and run it."""
+    """Resolve a query (name, .rq path or SPARQL), screen it, bind its parameters and run it
+    within `limits` (default: none)."""
     named = query if isinstance(query, NamedQuery) else resolve_query(query, root)
     bindings = bind_params(named, params or {})
+    limits = limits or QueryLimits(None, None)
     if engine is None:
-        from sdgkg.index import query_store  # loading is only needed for the embedded engine
+        from sdgkg.graph import graph_names  # only the embedded engine loads
+        from sdgkg.index import query_store  # the persistent index for large graphs
 
-        engine = EmbeddedEngine(query_store(root))
-    return _without_bound(engine.query(named.text, bindings), set(bindings))
+        data_root = resolve_root(root)
+        screen_query(named.text, graph_names(data_root))
+        engine = EmbeddedEngine(query_store(data_root), max_rows=limits.max_rows)
+    else:
+        screen_query(named.text)
+    chosen = engine
+
+    def work() -> QueryResult:
+        return chosen.query(named.text, bindings)
+
+    return _without_bound(call_with_timeout(work, limits.timeout), set(bindings))
 
 
 def _without_bound(result: QueryResult, hidden: set[str]) -> QueryResult:

@@ -9,8 +9,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+from pyoxigraph import (
+    BlankNode,
+    CanonicalizationAlgorithm,
+    Dataset,
+    Literal,
+    NamedNode,
+    Quad,
+    Triple,
+)
 
 from sdgkg.errors import InputError
 from sdgkg.namespaces import PREFIXES, compact
@@ -20,17 +29,21 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 # Datatypes whose lexical form Turtle can write bare, when it is in canonical form.
 _BARE = {XSD + "integer", XSD + "boolean"}
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# Other control characters are legal in Turtle strings but unreadable in a file: \u escapes.
+_ESCAPES.update({chr(c): f"\\u{c:04X}" for c in [*range(0x20), 0x7F] if chr(c) not in _ESCAPES})
 _ESCAPE_TABLE = str.maketrans(_ESCAPES)
 _LEADING = ["a", "rdf:subject", "rdf:predicate", "rdf:object"]
 
 
 def write_turtle(triples: Iterable[Triple]) -> str:
-    """Return the canonical Turtle text of `triples` (which must hold no blank nodes)."""
+    """Return the canonical Turtle text of `triples`; blank nodes get canonical labels."""
     by_subject: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for triple in triples:
+    for triple in _label_blank_nodes(list(triples)):
         subject = term(triple.subject)
         predicate = "a" if triple.predicate.value == RDF_TYPE else term(triple.predicate)
         by_subject[subject][predicate].add(term(triple.object))
+    if not by_subject:
+        return ""  # an empty file is valid Turtle
     body = [_subject_block(s, by_subject[s]) for s in sorted(by_subject, key=_subject_key)]
     distinct = {t for s, ps in by_subject.items() for t in [s, *ps, *_objects(ps)]}
     used = {_prefix_of(t) for t in distinct}
@@ -44,7 +57,29 @@ def term(node: NamedNode | BlankNode | Literal) -> str:
         return compact(node.value)
     if isinstance(node, Literal):
         return _literal(node)
-    raise InputError(f"blank node {node} cannot be written: give the resource an IRI")
+    if isinstance(node, BlankNode):
+        return f"_:{node.value}"
+    raise InputError(f"{node} cannot be written in Turtle 1.1")
+
+
+def _label_blank_nodes(triples: list[Triple]) -> list[Triple]:
+    """The same graph with blank nodes named b0, b1, ... in the order of their RDFC-1.0
+    canonical labels, so equal graphs give equal labels whatever the input's labels were."""
+    if not any(isinstance(n, BlankNode) for t in triples for n in (t.subject, t.object)):
+        return triples
+    dataset = Dataset(Quad(t.subject, t.predicate, t.object) for t in triples)
+    dataset.canonicalize(CanonicalizationAlgorithm.RDFC_1_0)
+    found = sorted({n.value for q in dataset for n in (q.subject, q.object) if _blank(n)})
+    names = {value: BlankNode(f"b{index}") for index, value in enumerate(found)}
+
+    def rename(node: Any) -> Any:
+        return names[node.value] if _blank(node) else node
+
+    return [Triple(rename(q.subject), q.predicate, rename(q.object)) for q in dataset]
+
+
+def _blank(node: object) -> bool:
+    return isinstance(node, BlankNode)
 
 
 def _subject_block(subject: str, predicates: dict[str, set[str]]) -> str:

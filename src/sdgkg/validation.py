@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from sdgkg.errors import InputError
-from sdgkg.graph import load_extra, load_graph
+from sdgkg.graph import graph_iri, load_extra, load_graph
 from sdgkg.paths import display_path, graph_files, resolve_root, shape_files
 from sdgkg.terms import Term
 
@@ -70,19 +70,25 @@ def validate(
     have are marked `introduced`."""
     data_root = resolve_root(root)
     shapes = _shapes_graph(data_root)
+    from sdgkg.curation import check_subjects_unique  # curation itself builds on validation
+
     if not new_files:
-        return _run(_data_graph(_union_ntriples(load_graph(data_root)), {}), shapes)
+        store = load_graph(data_root)
+        check_subjects_unique(store, data_root)
+        return _run(_data_graph(_union_ntriples(store), {}), shapes)
     # The graph's own results come from a cache (one full run per version of the graph and
     # shapes); the new files are then checked only where they can change a result.
     from sdgkg import delta
     from sdgkg.index import query_store
 
     key = delta.report_key([*graph_files(data_root), *shape_files(data_root)])
+    indexed = query_store(data_root)
+    check_subjects_unique(indexed, data_root)
     base = delta.load_cached_report(key)
     if base is None:
         base = _run(_data_graph(_union_ntriples(load_graph(data_root)), {}), shapes)
         delta.store_cached_report(key, base)
-    report = delta.validate_delta(data_root, query_store(data_root), new_files, shapes, base)
+    report = delta.validate_delta(data_root, indexed, new_files, shapes, base)
     return report or _full_with_new(data_root, new_files, shapes, base)
 
 
@@ -118,8 +124,10 @@ def _shapes_graph(root: Path) -> Graph:
     graph = Graph()
     for path in files:
         try:
-            with path.open("rb") as handle:  # a file object: rdflib never treats it as a URL
-                graph.parse(handle, format="turtle", publicID=path.as_uri())
+            # A file object (rdflib never treats it as a URL); relative IRIs resolve against
+            # the project's graph namespace, never against a file: path on this machine.
+            with path.open("rb") as handle:
+                graph.parse(handle, format="turtle", publicID=graph_iri(root, path))
         except Exception as exc:  # rdflib raises many types for bad Turtle
             message = " ".join(str(exc).split())
             raise InputError(f"{display_path(path, root)}: {message}") from None
@@ -130,7 +138,7 @@ def _run(data: Graph, shapes: Graph) -> ValidationReport:
     from pyshacl import validate as shacl_validate
 
     with _parsed_sparql_reused():
-        conforms, report, _ = shacl_validate(
+        conforms, report, text = shacl_validate(
             data,
             shacl_graph=shapes,
             inference="none",
@@ -140,6 +148,8 @@ def _run(data: Graph, shapes: Graph) -> ValidationReport:
             inplace=False,
             do_owl_imports=False,
         )
+    if not hasattr(report, "serialize"):  # pySHACL hands back a failure, not a report
+        raise InputError(f"SHACL validation failed: {' '.join(str(text).split())[:300]}")
     results = tuple(sorted(_results(report), key=_sort_key))
     return ValidationReport(bool(conforms), results, report.serialize(format="turtle"))
 

@@ -147,11 +147,14 @@ def check(
 
 def write(extractions: Sequence[Extraction], root: str | os.PathLike[str] | None = None):
     """Validate the outputs together with the graph; only if they conform, write them all."""
+    from sdgkg.writes import locked  # one writer at a time, with `sdgkg add` and `fmt`
+
     data_root = resolve_root(root)
-    report = validate_outputs(extractions, data_root)
-    if not report.conforms:
-        return report
-    _write_all(extractions)
+    with locked(data_root):
+        report = validate_outputs(extractions, data_root)
+        if not report.conforms:
+            return report
+        _write_all(extractions)
     return report
 
 

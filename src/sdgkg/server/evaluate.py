@@ -13,6 +13,7 @@ import pyoxigraph as ox
 
 from sdgkg.engine import QueryResult, _syntax_error
 from sdgkg.errors import QueryError
+from sdgkg.guard import screen_query
 from sdgkg.namespaces import PREFIXES
 from sdgkg.queries import without_bound
 from sdgkg.terms import Term, from_oxigraph, to_oxigraph
@@ -55,6 +56,8 @@ def evaluate(store: ox.Store, job: Job) -> QueryResult:
         options["substitutions"] = {
             ox.Variable(name): to_oxigraph(term) for name, term in job.bindings.items()
         }
+    # SERVICE, updates, FROM of other graphs and deep nesting never reach the engine.
+    screen_query(job.sparql, {graph.value for graph in store.named_graphs()})
     try:
         raw = store.query(job.sparql, **options)  # type: ignore[arg-type]
         result = _bounded(raw, job.max_rows)

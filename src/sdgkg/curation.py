@@ -1,0 +1,332 @@
+"""Changing the curated graph: `add` (and remove) facts, and `fmt` the curated files.
+
+An add plans the new content of every kg/ file it touches, validates the graph as it would
+be after the change (a temporary copy of the data root with the new files), and only if that
+conforms writes the files, all or nothing, under one lock (see `sdgkg.writes`).
+
+Where new facts go, when `--to` is not given: a subject's facts go to the kg/ file that
+already describes it; a new subject goes to the file that describes the most subjects of its
+class (`rdf:type`); a new subject of a new class needs `--to`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from urllib.parse import unquote
+
+import pyoxigraph as ox
+
+from sdgkg.errors import InputError
+from sdgkg.graph import read_new_facts, read_rdf_bytes, syntax_message
+from sdgkg.inputs import line_of_subject
+from sdgkg.namespaces import GRAPH_BASE, compact
+from sdgkg.paths import (
+    GENERATED_DIR,
+    curated_files,
+    display_path,
+    is_installed_copy,
+    resolve_root,
+)
+from sdgkg.serialize import canonical_triples
+from sdgkg.turtle import RDF_TYPE, term, write_turtle
+from sdgkg.validation import ValidationReport, ValidationResult, validate
+from sdgkg.writes import locked, write_files
+
+Facts = set[ox.Triple]
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """What an add does to one kg/ file."""
+
+    path: str  # relative to the data root
+    added: tuple[ox.Triple, ...]
+    removed: tuple[ox.Triple, ...]
+
+
+@dataclass(frozen=True)
+class AddResult:
+    report: ValidationReport
+    changes: tuple[FileChange, ...] = ()
+    written: bool = False
+
+    @property
+    def conforms(self) -> bool:
+        return self.report.conforms
+
+
+@dataclass
+class _Plan:
+    files: dict[Path, Facts]  # the new content of every file the change touches
+    added: dict[Path, list[ox.Triple]] = field(default_factory=dict)
+    removed: dict[Path, list[ox.Triple]] = field(default_factory=dict)
+
+
+def add_facts(
+    files: Sequence[str | os.PathLike[str]],
+    root: str | os.PathLike[str] | None = None,
+    *,
+    remove: Sequence[str | os.PathLike[str]] = (),
+    to: str | os.PathLike[str] | None = None,
+    dry_run: bool = False,
+) -> AddResult:
+    """Add the facts of `files` (and take away those of `remove`) if the graph after the
+    change conforms to the shapes; write the kg/ files unless `dry_run`."""
+    data_root = _editable_root(root)
+    with locked(data_root):
+        curated = read_curated(data_root)
+        target = _target(data_root, to) if to is not None else None
+        new = {Path(p): read_new_facts(Path(p), display_path(Path(p), None)) for p in files}
+        gone = {Path(p): read_new_facts(Path(p), display_path(Path(p), None)) for p in remove}
+        plan = _plan(data_root, curated, new, gone, target)
+        contents = {path: render_checked(facts, path) for path, facts in plan.files.items()}
+        report = _validate_after(data_root, contents)
+        changes = _changes(data_root, plan)
+        if not report.conforms or dry_run:
+            return AddResult(report, changes, written=False)
+        write_files(data_root, _changed_only(contents))
+    return AddResult(report, changes, written=True)
+
+
+def _editable_root(root: str | os.PathLike[str] | None) -> Path:
+    data_root = resolve_root(root)
+    if is_installed_copy(data_root):
+        raise InputError(
+            "the data installed with the package is not edited",
+            hint="run from your checkout, or pass --root DIR (or set SDGKG_ROOT)",
+        )
+    return data_root
+
+
+def read_curated(root: Path) -> dict[Path, Facts]:
+    """The facts of every kg/ file, by path."""
+    curated = {}
+    for path in curated_files(root):
+        data = read_rdf_bytes(path, display_path(path, root))
+        try:
+            curated[path] = {q.triple for q in ox.parse(data, format=ox.RdfFormat.TURTLE)}
+        except SyntaxError as exc:
+            raise InputError(syntax_message(display_path(path, root), exc)) from None
+    return curated
+
+
+def check_subjects_unique(store: ox.Store, root: Path) -> None:
+    """Refuse a subject described in two kg/ files: each subject lives in one file."""
+    found = store.query(
+        f"""SELECT ?s (MIN(STR(?g)) AS ?first) (MAX(STR(?g)) AS ?last) WHERE {{
+             GRAPH ?g {{ ?s ?p ?o }} FILTER (STRSTARTS(STR(?g), "{GRAPH_BASE}kg/")
+             && !STRSTARTS(STR(?g), "{GRAPH_BASE}{GENERATED_DIR.as_posix()}/")) }}
+           GROUP BY ?s HAVING (COUNT(DISTINCT ?g) > 1) ORDER BY ?s LIMIT 1"""
+    )
+    for row in found:  # type: ignore[union-attr]
+        first, second = (unquote(row[n].value.removeprefix(GRAPH_BASE)) for n in ("first", "last"))
+        subject = row["s"]
+        text = (root / second).read_text(encoding="utf-8")
+        line = line_of_subject(text, subject.value)
+        name = compact(subject.value) if isinstance(subject, ox.NamedNode) else str(subject)
+        raise InputError(
+            f"{second}:{line}: {name} is already described in {first}; a subject lives in one file",
+            hint=f"move its facts into {first}",
+        )
+
+
+def _target(root: Path, to: str | os.PathLike[str]) -> Path:
+    path = Path(to) if Path(to).is_absolute() else root / to
+    kg, generated = (root / "kg").resolve(), (root / GENERATED_DIR).resolve()
+    inside = path.resolve().is_relative_to(kg) and not path.resolve().is_relative_to(generated)
+    if path.suffix != ".ttl" or not inside:
+        raise InputError(f"--to {to}: must be a .ttl file under kg/, not kg/extracted/")
+    return kg / path.resolve().relative_to(kg)
+
+
+def _plan(
+    root: Path,
+    curated: dict[Path, Facts],
+    new: Mapping[Path, list[ox.Triple]],
+    gone: Mapping[Path, list[ox.Triple]],
+    target: Path | None,
+) -> _Plan:
+    curated = {path.resolve(): facts for path, facts in curated.items()}
+    plan = _Plan(files={})
+    for source, triples in gone.items():
+        for triple in triples:
+            _remove(plan, curated, source, triple)
+    homes = _Homes(curated)
+    for source, triples in new.items():
+        for triple in triples:
+            _refuse_blank(source, triple)
+            if any(triple in facts for facts in curated.values()):
+                continue  # already in the graph: adding it changes nothing
+            home = target or homes.of(triple.subject, triples, source)
+            homes.check(triple.subject, home, source)
+            _content(plan, curated, home).add(triple)
+            plan.added.setdefault(home, []).append(triple)
+    return plan
+
+
+def _remove(plan: _Plan, curated: dict[Path, Facts], source: Path, triple: ox.Triple) -> None:
+    holders = [path for path, facts in curated.items() if triple in facts]
+    if not holders:
+        line = line_of_subject(source.read_text(encoding="utf-8"), triple.subject.value)
+        raise InputError(f"{source}:{line}: the graph does not hold {_written(triple)}")
+    for path in holders:
+        _content(plan, curated, path).discard(triple)
+        plan.removed.setdefault(path, []).append(triple)
+
+
+def _content(plan: _Plan, curated: dict[Path, Facts], path: Path) -> Facts:
+    if path not in plan.files:
+        plan.files[path] = set(curated.get(path, set()))
+    return plan.files[path]
+
+
+def _refuse_blank(source: Path, triple: ox.Triple) -> None:
+    if isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode):
+        raise InputError(
+            f"{source}: blank nodes cannot be added to the curated graph",
+            hint="give every resource an IRI, e.g. kg:NAME",
+        )
+
+
+class _Homes:
+    """Which kg/ file holds each subject, and which holds most subjects of each class."""
+
+    def __init__(self, curated: dict[Path, Facts]) -> None:
+        self.holder: dict[ox.NamedNode | ox.BlankNode, Path] = {}
+        self.by_class: dict[str, Counter[Path]] = {}
+        for path in sorted(curated):
+            for triple in curated[path]:
+                self.holder.setdefault(triple.subject, path)
+                if triple.predicate.value == RDF_TYPE:
+                    self.by_class.setdefault(triple.object.value, Counter())[path] += 1
+
+    def of(self, subject: ox.NamedNode, triples: list[ox.Triple], source: Path) -> Path:
+        if subject in self.holder:
+            return self.holder[subject]
+        classes = sorted(t.object.value for t in triples if t.subject == subject and _is_type(t))
+        for name in classes:
+            if name in self.by_class:
+                counts = self.by_class[name]
+                home = min(counts, key=lambda path: (-counts[path], path))
+                self.holder[subject] = home
+                return home
+        line = line_of_subject(source.read_text(encoding="utf-8"), subject.value)
+        raise InputError(
+            f"{source}:{line}: no kg/ file holds {compact(subject.value)} or others of its class",
+            hint="say where it goes with --to kg/FILE.ttl",
+        )
+
+    def check(self, subject: ox.NamedNode, home: Path, source: Path) -> None:
+        holder = self.holder.setdefault(subject, home)
+        if holder != home:
+            line = line_of_subject(source.read_text(encoding="utf-8"), subject.value)
+            raise InputError(
+                f"{source}:{line}: {compact(subject.value)} is already described in "
+                f"{_kg_name(holder)}; a subject lives in one file",
+                hint=f"leave out --to, or use --to {_kg_name(holder)}",
+            )
+
+
+def _is_type(triple: ox.Triple) -> bool:
+    return triple.predicate.value == RDF_TYPE and isinstance(triple.object, ox.NamedNode)
+
+
+def _kg_name(path: Path) -> str:
+    parts = path.parts
+    return "/".join(parts[len(parts) - 1 - parts[::-1].index("kg") :])
+
+
+def render_checked(facts: Iterable[ox.Triple], path: Path) -> bytes:
+    """The canonical Turtle of `facts`, after checking it parses back to the same graph."""
+    triples = list(facts)
+    data = write_turtle(triples).encode("utf-8")
+    back = [quad.triple for quad in ox.parse(data, format=ox.RdfFormat.TURTLE)]
+    if not _same_graph(back, triples):
+        raise InputError(f"{_kg_name(path)}: the written Turtle does not read back the same")
+    return data
+
+
+def _same_graph(one: Iterable[ox.Triple], other: Iterable[ox.Triple]) -> bool:
+    # Blank nodes are compared by their canonical labels, so equal structures are equal.
+    return set(canonical_triples(one)) == set(canonical_triples(other))
+
+
+def _validate_after(root: Path, contents: Mapping[Path, bytes]) -> ValidationReport:
+    """Validate the graph as the change would leave it; mark the results it introduces."""
+    with tempfile.TemporaryDirectory(prefix="sdgkg-add-") as scratch:
+        copy = Path(scratch)
+        for name in ("ontology", "shapes"):
+            if (root / name).is_dir():
+                (copy / name).symlink_to((root / name).resolve(), target_is_directory=True)
+        shutil.copytree(root / "kg", copy / "kg", ignore=shutil.ignore_patterns(".*"))
+        for path, data in contents.items():
+            moved = copy / path.resolve().relative_to(root.resolve())
+            moved.parent.mkdir(parents=True, exist_ok=True)
+            moved.write_bytes(data)
+        after = validate(copy)
+    if after.conforms:
+        return after
+    known = {_key(result) for result in validate(root).results}
+    results = tuple(replace(r, introduced=_key(r) not in known) for r in after.results)
+    return ValidationReport(after.conforms, results, after.report_turtle)
+
+
+def _key(result: ValidationResult) -> tuple[object, ...]:
+    # Shapes are parsed afresh for each run, so their blank nodes differ: compare the rest.
+    r = result
+    return (r.focus_node, r.path, r.value, r.constraint_component, r.message)
+
+
+def _changes(root: Path, plan: _Plan) -> tuple[FileChange, ...]:
+    paths = sorted(set(plan.added) | set(plan.removed))
+    return tuple(
+        FileChange(
+            display_path(path, root),
+            tuple(plan.added.get(path, [])),
+            tuple(plan.removed.get(path, [])),
+        )
+        for path in paths
+    )
+
+
+def _changed_only(contents: Mapping[Path, bytes]) -> dict[Path, bytes]:
+    return {p: d for p, d in contents.items() if not p.exists() or p.read_bytes() != d}
+
+
+def format_files(root: str | os.PathLike[str] | None = None, check: bool = False) -> list[str]:
+    """Rewrite every curated kg/ file (not the generated kg/extracted/) in canonical form
+    (or, with `check`, only list those that are not); return the files changed (or to be)."""
+    data_root = _editable_root(root)
+    with locked(data_root):
+        contents = {
+            path: render_checked(facts, path) for path, facts in read_curated(data_root).items()
+        }
+        changed = _changed_only(contents)
+        if changed and not check:
+            write_files(data_root, changed)
+    return sorted(display_path(path, data_root) for path in changed)
+
+
+def render_changes(result: AddResult) -> str:
+    """Per file, the facts added (+) and removed (-), then what was done."""
+    if not result.changes:
+        return "Nothing to add: the graph already holds these facts.\n"
+    blocks = []
+    for change in result.changes:
+        lines = [f"{change.path}: {len(change.added)} added, {len(change.removed)} removed"]
+        lines += [f"  - {_written(t)}" for t in sorted(change.removed, key=_written)]
+        lines += [f"  + {_written(t)}" for t in sorted(change.added, key=_written)]
+        blocks.append("\n".join(lines))
+    done = "Written." if result.written else "Dry run: nothing written."
+    return "\n".join(blocks) + f"\n{done}\n"
+
+
+def _written(triple: ox.Triple) -> str:
+    predicate = "a" if triple.predicate.value == RDF_TYPE else term(triple.predicate)
+    return f"{term(triple.subject)} {predicate} {term(triple.object)}"
