@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from pyoxigraph import (
@@ -42,6 +43,11 @@ def write_turtle(triples: Iterable[Triple]) -> str:
         subject = term(triple.subject)
         predicate = "a" if triple.predicate.value == RDF_TYPE else term(triple.predicate)
         by_subject[subject][predicate].add(term(triple.object))
+    return render_turtle(by_subject)
+
+
+def render_turtle(by_subject: dict[str, dict[str, set[str]]]) -> str:
+    """The canonical text of terms already written in Turtle: subject -> predicate -> objects."""
     if not by_subject:
         return ""  # an empty file is valid Turtle
     body = [_subject_block(s, by_subject[s]) for s in sorted(by_subject, key=_subject_key)]
@@ -85,12 +91,15 @@ def _blank(node: object) -> bool:
 def _subject_block(subject: str, predicates: dict[str, set[str]]) -> str:
     lines = [subject]
     ordered = sorted(predicates, key=_predicate_key)
-    for index, predicate in enumerate(ordered):
-        objects = sorted(predicates[predicate], key=_object_key)
-        end = " ." if index == len(ordered) - 1 else " ;"
-        if len(objects) == 1:
-            lines.append(f"    {predicate} {objects[0]}{end}")
+    last = ordered[-1]
+    for predicate in ordered:
+        found = predicates[predicate]
+        end = " ." if predicate == last else " ;"
+        if len(found) == 1:  # most predicates have one object: nothing to sort
+            (obj,) = found
+            lines.append(f"    {predicate} {obj}{end}")
             continue
+        objects = sorted(found, key=_object_key)
         lines.append(f"    {predicate}")
         lines.extend(f"        {obj}," for obj in objects[:-1])
         lines.append(f"        {objects[-1]}{end}")
@@ -115,6 +124,7 @@ def _is_canonical_bare(value: str, datatype: str) -> bool:
     return value.isdigit() and (value == "0" or not value.startswith("0"))
 
 
+@lru_cache(maxsize=4096)  # few predicates, each met once per subject
 def _predicate_key(predicate: str) -> tuple[int, str]:
     # The type first, and a reified statement reads subject, predicate, object.
     return (_LEADING.index(predicate) if predicate in _LEADING else len(_LEADING), predicate)
