@@ -1,6 +1,7 @@
 """The fast export path (the store's N-Triples regrouped as text) writes exactly the bytes of
-the reference writer, `write_turtle` over term objects, on the project's graph, on generated
-graphs, on the W3C Turtle suite and on literals chosen to break the escaping."""
+the reference writers, `write_turtle` and `write_jsonld` over term objects, on the project's
+graph, on generated graphs, on the W3C Turtle suite and on literals chosen to break the
+escaping; and the JSON-LD it writes reads back as the same triples."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from sdgkg.export import export_graph
+from sdgkg.export import export_graph, load_context
 from sdgkg.graph import load_graph
-from sdgkg.ntriples import dump_ntriples, plain, turtle_terms
+from sdgkg.jsonld import render_jsonld, write_jsonld
+from sdgkg.ntriples import dump_ntriples, ntriples_terms, plain, turtle_terms
 from sdgkg.turtle import render_turtle, write_turtle
 
 CHECKOUT = Path(__file__).resolve().parents[1]
@@ -22,9 +24,16 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
 
+CONTEXT = load_context(CHECKOUT)
+
+
 def fast(store: ox.Store) -> str | None:
     data = dump_ntriples(store)
-    return render_turtle(turtle_terms(data)) if plain(data) else None
+    if not plain(data):
+        return None
+    jsonld = render_jsonld(ntriples_terms(data), CONTEXT)
+    assert jsonld == write_jsonld((quad.triple for quad in store), CONTEXT)
+    return render_turtle(turtle_terms(data))
 
 
 def reference(store: ox.Store) -> str:
@@ -45,6 +54,7 @@ def test_project_graph_fast_path_matches_reference() -> None:
     assert written is not None and written.count("\n") > 1000
     assert written == reference(store)
     assert export_graph("turtle", CHECKOUT) == written.encode("utf-8")
+    assert export_graph("jsonld", CHECKOUT) == write_jsonld((q.triple for q in store), CONTEXT)
 
 
 def test_generated_graph_fast_path_matches_reference(tmp_path: Path) -> None:
@@ -90,6 +100,39 @@ def test_tricky_literals_and_iris_match_reference() -> None:
     store = store_of(triples, graphs=2)
     written = fast(store)
     assert written is not None and written == reference(store)
+    # The N-Triples escapes are undone for JSON-LD's strings: they read back the same.
+    strings = [t for t in triples if isinstance(t.object, ox.Literal) and "\\" in str(t.object)]
+    data = dump_ntriples(store_of(strings))
+    back = ox.parse(render_jsonld(ntriples_terms(data), CONTEXT), format=ox.RdfFormat.JSON_LD)
+    assert len(strings) >= 3 and {q.triple for q in back} == set(strings)
+
+
+def test_jsonld_terms_of_the_context_match_reference() -> None:
+    # Every property the context defines, with one and two values of every kind of term.
+    values = [
+        ox.Literal("x", language="kk"),
+        ox.Literal("y", language="ru"),
+        ox.Literal("5", datatype=ox.NamedNode(XSD + "integer")),
+        ox.Literal("2025-08-06", datatype=ox.NamedNode(XSD + "date")),
+        ox.Literal('tab\t quote" back\\slash'),
+        ox.NamedNode(KG + "b"),
+        ox.NamedNode("http://example.org/b"),
+    ]
+    iris = {v["@id"] for v in CONTEXT.values() if isinstance(v, dict) and "@id" in v}
+    properties = [RDF + "type", KG + "p", *sorted(iris)]
+    store, index = ox.Store(), 0
+    graph = ox.NamedNode("https://w3id.org/sdgkg/graph/x")
+    for prop in properties:
+        prefix, _, local = prop.partition(":")
+        iri = CONTEXT[prefix] + local if isinstance(CONTEXT.get(prefix), str) else prop
+        for first in range(len(values)):
+            for second in range(first, len(values)):
+                subject = ox.NamedNode(f"{KG}s{index}")
+                index += 1
+                for value in {values[first], values[second]}:
+                    store.add(ox.Quad(subject, ox.NamedNode(iri), value, graph))
+    assert len(iris) >= 5
+    assert fast(store) == reference(store)  # fast() also compares the JSON-LD bytes
 
 
 def test_blank_nodes_and_lookalikes_take_the_reference_way() -> None:

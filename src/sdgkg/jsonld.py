@@ -11,6 +11,7 @@ expanded form, which is still valid compact JSON-LD and reads back as the same t
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
@@ -22,16 +23,26 @@ from sdgkg.namespaces import compact
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+# One N-Triples string escape, matched left to right.
+_ESCAPE = re.compile(r"\\(?:u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
+_SIMPLE = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 
 
 def write_jsonld(triples: Iterable[ox.Triple], context: dict[str, Any]) -> bytes:
     """A `{"@context", "@graph"}` document of `triples`, in stable bytes: nodes sorted by id,
     keys and values sorted, one node per line (json's C encoder only runs without indent)."""
-    terms = _terms(context)
-    by_subject: dict[Any, dict[str, set[Any]]] = defaultdict(lambda: defaultdict(set))
+    grouped: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for t in triples:
-        by_subject[t.subject][t.predicate.value].add(t.object)
-    nodes = [_node(s, predicates, terms) for s, predicates in by_subject.items()]
+        grouped[str(t.subject)][t.predicate.value].add(str(t.object))
+    return render_jsonld(grouped, context)
+
+
+def render_jsonld(grouped: dict[str, dict[str, set[str]]], context: dict[str, Any]) -> bytes:
+    """The document of triples grouped as N-Triples terms: subject -> predicate IRI -> objects
+    (terms are handled as their N-Triples text, which the store's own dump gives for free)."""
+    terms = _terms(context)
+    nodes = [_node(s, predicates, terms) for s, predicates in grouped.items()]
     nodes = [dict(sorted(node.items())) for node in sorted(nodes, key=lambda node: node["id"])]
     head = json.dumps(context, indent=2, ensure_ascii=False).replace("\n", "\n  ")
     if len(nodes) == 1:  # one node is written inline, as JSON-LD compaction does
@@ -59,12 +70,11 @@ def _expand(name: str, context: dict[str, Any]) -> str:
     return namespace + local if colon and isinstance(namespace, str) else name
 
 
-def _node(subject: Any, predicates: dict[str, set[Any]], terms: dict) -> dict[str, Any]:
+def _node(subject: str, predicates: dict[str, set[str]], terms: dict) -> dict[str, Any]:
     node: dict[str, Any] = {"id": _id(subject)}
-    for predicate, found in predicates.items():
-        objects = list(found)
-        if predicate == RDF_TYPE and all(isinstance(o, ox.NamedNode) for o in objects):
-            _put(node, "type", [_iri(o.value) for o in objects])
+    for predicate, objects in predicates.items():
+        if predicate == RDF_TYPE and all(o[0] == "<" for o in objects):
+            _put(node, "type", [_iri(o[1:-1]) for o in objects])
             continue
         term = terms.get(predicate)
         placed = _by_term(term, objects) if term else None
@@ -75,45 +85,66 @@ def _node(subject: Any, predicates: dict[str, set[Any]], terms: dict) -> dict[st
     return node
 
 
-def _by_term(term: tuple[str, dict[str, Any]], objects: list[Any]) -> Any:
+def _literal(text: str) -> tuple[str, str | None, str]:
+    """(value, language, datatype) of a literal's N-Triples text."""
+    end = text.rindex('"')
+    body, suffix = text[1:end], text[end + 1 :]
+    value = _ESCAPE.sub(_unescape, body) if "\\" in body else body
+    if suffix.startswith("@"):
+        return value, suffix[1:], RDF_LANG_STRING
+    return value, None, suffix[3:-1] if suffix else XSD_STRING
+
+
+def _unescape(match: re.Match[str]) -> str:
+    escape = match[0]
+    return _SIMPLE[escape[1]] if len(escape) == 2 else chr(int(escape[2:], 16))
+
+
+def _by_term(term: tuple[str, dict[str, Any]], objects: set[str]) -> Any:
     """The values as the term definition holds them, or None if one does not fit."""
     _, definition = term
+    literal = all(o[0] == '"' for o in objects)
     if definition.get("@container") == "@language":
-        if not all(isinstance(o, ox.Literal) and o.language for o in objects):
+        literals = [_literal(o) for o in objects] if literal else []
+        if not literal or not all(language for _, language, _ in literals):
             return None
         languages: dict[str, list[str]] = {}
-        for o in objects:
-            languages.setdefault(o.language, []).append(o.value)
+        for value, language, _ in literals:
+            languages.setdefault(language, []).append(value)
         return {k: v[0] if len(v) == 1 else sorted(v) for k, v in sorted(languages.items())}
     kind = definition.get("@type")
-    if kind == "@id" and all(isinstance(o, ox.NamedNode | ox.BlankNode) for o in objects):
+    if kind == "@id" and all(o[0] != '"' for o in objects):  # IRIs and blank nodes
         return [_id(o) for o in objects]
-    typed = all(isinstance(o, ox.Literal) and o.datatype.value == kind for o in objects)
-    if kind and kind != "@id" and typed:
-        return [o.value for o in objects]
+    if kind and kind != "@id" and literal:
+        literals = [_literal(o) for o in objects]
+        if all(datatype == kind for _, _, datatype in literals):
+            return [value for value, _, _ in literals]
     return None
 
 
 def _put(node: dict[str, Any], key: str, values: Any) -> None:
     if isinstance(values, dict):
         node[key] = values
-        return
-    values = sorted(values, key=lambda v: (isinstance(v, dict), str(v)))
-    node[key] = values[0] if len(values) == 1 else values
+    elif len(values) == 1:
+        node[key] = values[0]
+    else:
+        node[key] = sorted(values, key=lambda v: (isinstance(v, dict), str(v)))
 
 
-def _expanded(obj: Any) -> Any:
-    if isinstance(obj, ox.NamedNode | ox.BlankNode):
-        return {"id": _id(obj)}
-    if obj.language:
-        return {"@language": obj.language, "@value": obj.value}
-    if obj.datatype.value == XSD_STRING:
-        return obj.value
-    return {"@type": _iri(obj.datatype.value), "@value": obj.value}
+def _expanded(text: str) -> Any:
+    if text[0] != '"':
+        return {"id": _id(text)}
+    value, language, datatype = _literal(text)
+    if language:
+        return {"@language": language, "@value": value}
+    if datatype == XSD_STRING:
+        return value
+    return {"@type": _iri(datatype), "@value": value}
 
 
-def _id(node: Any) -> str:
-    return f"_:{node.value}" if isinstance(node, ox.BlankNode) else _iri(node.value)
+def _id(text: str) -> str:
+    """A subject or object written as JSON-LD, from its N-Triples text."""
+    return text if text[0] == "_" else _iri(text[1:-1])
 
 
 @lru_cache(maxsize=65536)

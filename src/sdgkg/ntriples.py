@@ -1,23 +1,26 @@
-"""The store's own N-Triples dump, regrouped as written Turtle terms: the fast export path.
+"""The store's own N-Triples dump, regrouped as text: the fast path of Turtle and JSON-LD export.
 
 At a million triples, making Python term objects for every triple (a Quad, a Triple and three
 terms each) and writing them back out took most of an export's time. pyoxigraph writes
 N-Triples in Rust: one `subject predicate object .` per line, IRIs and literals already
 escaped, and with the same string escapes the canonical Turtle writer uses except `\\b` and
 `\\f` (rewritten here as `\\u0008` and `\\u000C`). Splitting those lines and compacting the IRIs
-gives the very terms `sdgkg.turtle.term` writes, so `render_turtle` makes the same bytes.
-Graphs with blank nodes (which need canonical labels) or triple terms go the reference way.
+gives the very terms `sdgkg.turtle.term` writes, so `render_turtle` makes the same bytes; the
+JSON-LD writer reads its terms from the same N-Triples text (`render_jsonld`). Graphs with
+blank nodes (which need canonical labels) or triple terms go the reference way.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pyoxigraph as ox
 
 from sdgkg.namespaces import compact
 from sdgkg.turtle import RDF_TYPE, XSD, _is_canonical_bare
 
+_TYPE = f"<{RDF_TYPE}>"
 _BARE = {XSD + "integer", XSD + "boolean"}
 # One escape sequence of N-Triples, matched left to right so "\\\\b" is not taken for "\\b".
 _ESCAPE = re.compile(r"\\(?:u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
@@ -38,29 +41,63 @@ def plain(data: bytes) -> bool:
 
 def turtle_terms(data: bytes) -> dict[str, dict[str, set[str]]]:
     """The triples of a `plain` N-Triples text as canonical Turtle terms (subject ->
-    predicate -> objects), for render_turtle. Written in one pass with the IRIs cached,
-    because this loop runs once per triple."""
-    names: dict[str, str] = {f"<{RDF_TYPE}>": "a"}  # predicates, as written
-    iris: dict[str, str] = {}  # IRI objects, as written (rdf:type is no "a" there)
-    written: dict[str, dict[str, set[str]]] = {}
+    predicate -> objects), for render_turtle."""
+    return _grouped(data, _compact_iri, _turtle_predicate, _compact_iri, _literal)
+
+
+def ntriples_terms(data: bytes) -> dict[str, dict[str, set[str]]]:
+    """The triples of a `plain` N-Triples text as subject -> predicate IRI -> objects, the
+    terms kept as N-Triples text, for render_jsonld."""
+    return _grouped(data, _same, _unbracket, _same, _same)
+
+
+def _grouped(
+    data: bytes,
+    subject_of: Callable[[str], str],
+    predicate_of: Callable[[str], str],
+    iri_of: Callable[[str], str],
+    literal_of: Callable[[str], str],
+) -> dict[str, dict[str, set[str]]]:
+    # One pass, IRIs converted once each: this loop runs once per triple.
+    predicates: dict[str, str] = {}
+    iris: dict[str, str] = {}
+    grouped: dict[str, dict[str, set[str]]] = {}
     last, node = None, {}
     for line in data.decode().split("\n"):
         if not line:
             continue
         subject, predicate, obj = line[:-2].split(" ", 2)  # IRIs hold no spaces
         if subject != last:
-            last, node = subject, written.setdefault(compact(subject[1:-1]), {})
-        name = names.get(predicate) or names.setdefault(predicate, compact(predicate[1:-1]))
+            last, node = subject, grouped.setdefault(subject_of(subject), {})
+        name = predicates.get(predicate) or predicates.setdefault(
+            predicate, predicate_of(predicate)
+        )
         if obj[0] == "<":
-            obj = iris.get(obj) or iris.setdefault(obj, compact(obj[1:-1]))
+            obj = iris.get(obj) or iris.setdefault(obj, iri_of(obj))
         else:
-            obj = _literal(obj)
+            obj = literal_of(obj)
         found = node.get(name)
         if found is None:
             node[name] = {obj}
         else:
             found.add(obj)
-    return written
+    return grouped
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def _unbracket(iri: str) -> str:
+    return iri[1:-1]
+
+
+def _compact_iri(iri: str) -> str:
+    return compact(iri[1:-1])
+
+
+def _turtle_predicate(iri: str) -> str:
+    return "a" if iri == _TYPE else compact(iri[1:-1])
 
 
 def _literal(obj: str) -> str:
