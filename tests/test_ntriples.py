@@ -11,10 +11,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from sdgkg.errors import InputError
 from sdgkg.export import export_graph, load_context
 from sdgkg.graph import load_graph
 from sdgkg.jsonld import render_jsonld, write_jsonld
-from sdgkg.ntriples import dump_ntriples, ntriples_terms, plain, turtle_terms
+from sdgkg.ntriples import dump_files, dump_ntriples, ntriples_terms, plain, turtle_terms
+from sdgkg.serialize import to_jsonld, to_turtle
 from sdgkg.turtle import render_turtle, write_turtle
 
 CHECKOUT = Path(__file__).resolve().parents[1]
@@ -160,3 +162,27 @@ def test_w3c_turtle_suite_fast_path_matches_reference() -> None:
         assert written == reference(store), path.name
         compared += 1
     assert compared >= 50
+
+
+def test_parallel_file_dump_reports_errors_as_load_graph_does(root: Path) -> None:
+    broken = root / "kg" / "zz-broken.ttl"
+    broken.write_text("@prefix kg: <https://w3id.org/sdgkg/id/> .\nkg:a kg:b .\n", "utf-8")
+    with pytest.raises(InputError) as by_load:
+        load_graph(root)
+    for fmt in ("turtle", "jsonld"):
+        with pytest.raises(InputError) as by_export:
+            export_graph(fmt, root)
+        assert str(by_export.value) == str(by_load.value)
+        assert str(by_export.value).startswith("kg/zz-broken.ttl:2:")
+
+
+def test_graph_with_blank_nodes_exports_as_before(root: Path) -> None:
+    extra = root / "kg" / "zz-blank.ttl"
+    extra.write_text(
+        '@prefix kg: <https://w3id.org/sdgkg/id/> .\nkg:a kg:note [ kg:text "x" ] .\n', "utf-8"
+    )
+    assert not plain(dump_files(root))
+    triples = [q.triple for q in load_graph(root)]
+    assert export_graph("turtle", root) == to_turtle(triples)
+    assert export_graph("jsonld", root) == to_jsonld(triples, load_context(root))
+    assert b"_:" in export_graph("turtle", root)

@@ -103,21 +103,20 @@ def _unescape(match: re.Match[str]) -> str:
 def _by_term(term: tuple[str, dict[str, Any]], objects: set[str]) -> Any:
     """The values as the term definition holds them, or None if one does not fit."""
     _, definition = term
-    literal = all(o[0] == '"' for o in objects)
+    kind = definition.get("@type")
     if definition.get("@container") == "@language":
-        literals = [_literal(o) for o in objects] if literal else []
-        if not literal or not all(language for _, language, _ in literals):
+        literals = [_literal(o) for o in objects if o[0] == '"']
+        if len(literals) < len(objects) or not all(language for _, language, _ in literals):
             return None
         languages: dict[str, list[str]] = {}
         for value, language, _ in literals:
             languages.setdefault(language, []).append(value)
         return {k: v[0] if len(v) == 1 else sorted(v) for k, v in sorted(languages.items())}
-    kind = definition.get("@type")
-    if kind == "@id" and all(o[0] != '"' for o in objects):  # IRIs and blank nodes
-        return [_id(o) for o in objects]
-    if kind and kind != "@id" and literal:
-        literals = [_literal(o) for o in objects]
-        if all(datatype == kind for _, _, datatype in literals):
+    if kind == "@id":  # IRIs and blank nodes only
+        return None if any(o[0] == '"' for o in objects) else [_id(o) for o in objects]
+    if kind:
+        literals = [_literal(o) for o in objects if o[0] == '"']
+        if len(literals) == len(objects) and all(d == kind for _, _, d in literals):
             return [value for value, _, _ in literals]
     return None
 
