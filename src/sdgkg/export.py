@@ -18,7 +18,7 @@ from sdgkg.formats import ExportFormat
 from sdgkg.graph import load_graph
 from sdgkg.jsonld import render_jsonld, write_jsonld
 from sdgkg.namespaces import PREFIXES
-from sdgkg.ntriples import dump_files, ntriples_terms, plain, turtle_terms
+from sdgkg.ntriples import dump_files, ntriples_terms, turtle_terms
 from sdgkg.paths import resolve_root
 from sdgkg.serialize import canonical_triples, to_jsonld, to_ntriples, to_rdfxml, to_turtle
 from sdgkg.turtle import render_turtle, write_turtle
@@ -36,11 +36,11 @@ def export_graph(
     if fmt in (ExportFormat.TURTLE, ExportFormat.JSONLD):
         # Fastest: regroup pyoxigraph's own N-Triples text, no Python object per triple.
         data = dump_files(data_root)
-        with _no_gc_pauses():
-            if plain(data) and fmt is ExportFormat.TURTLE:
-                return render_turtle(turtle_terms(data)).encode("utf-8")
-            if plain(data):
-                return render_jsonld(ntriples_terms(data), load_context(data_root))
+        with _no_gc_pauses():  # None: blank nodes, which the reference writers label
+            if fmt is ExportFormat.TURTLE and (terms := turtle_terms(data)) is not None:
+                return render_turtle(terms).encode("utf-8")
+            if fmt is ExportFormat.JSONLD and (grouped := ntriples_terms(data)) is not None:
+                return render_jsonld(grouped, load_context(data_root))
     store = load_graph(data_root)
     if fmt in (ExportFormat.NQUADS, ExportFormat.TRIG):
         return _dataset(store, fmt)

@@ -57,21 +57,15 @@ def dump_ntriples(store: ox.Store) -> bytes:
     return b"".join(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) for g in graphs)
 
 
-def plain(data: bytes) -> bool:
-    """True when `data` cannot hold a blank node or a triple term: neither "_:" nor "<<" can
-    be in an IRI, so a literal holding one only sends the export the reference way."""
-    return b"_:" not in data and b"<<" not in data
-
-
-def turtle_terms(data: bytes) -> dict[str, dict[str, set[str]]]:
-    """The triples of a `plain` N-Triples text as canonical Turtle terms (subject ->
-    predicate -> objects), for render_turtle."""
+def turtle_terms(data: bytes) -> dict[str, dict[str, set[str]]] | None:
+    """The triples of an N-Triples text as canonical Turtle terms (subject -> predicate ->
+    objects), for render_turtle; None if it holds a blank node or a triple term."""
     return _grouped(data, _compact_iri, _turtle_predicate, _compact_iri, _literal)
 
 
-def ntriples_terms(data: bytes) -> dict[str, dict[str, set[str]]]:
-    """The triples of a `plain` N-Triples text as subject -> predicate IRI -> objects, the
-    terms kept as N-Triples text, for render_jsonld."""
+def ntriples_terms(data: bytes) -> dict[str, dict[str, set[str]]] | None:
+    """The triples of an N-Triples text as subject -> predicate IRI -> objects, the terms
+    kept as N-Triples text, for render_jsonld; None if it holds a blank node or a triple term."""
     return _grouped(data, _same, _unbracket, _same, _same)
 
 
@@ -81,7 +75,7 @@ def _grouped(
     predicate_of: Callable[[str], str],
     iri_of: Callable[[str], str],
     literal_of: Callable[[str], str],
-) -> dict[str, dict[str, set[str]]]:
+) -> dict[str, dict[str, set[str]]] | None:
     # One pass, IRIs converted once each: this loop runs once per triple.
     predicates: dict[str, str] = {}
     iris: dict[str, str] = {}
@@ -92,14 +86,20 @@ def _grouped(
             continue
         subject, predicate, obj = line[:-2].split(" ", 2)  # IRIs hold no spaces
         if subject != last:
+            if subject[1] in "<:":  # "_:" a blank node, "<<" a triple term
+                return None
             last, node = subject, grouped.setdefault(subject_of(subject), {})
         name = predicates.get(predicate) or predicates.setdefault(
             predicate, predicate_of(predicate)
         )
-        if obj[0] == "<":
-            obj = iris.get(obj) or iris.setdefault(obj, iri_of(obj))
-        else:
+        if obj[0] == '"':
             obj = literal_of(obj)
+        elif obj in iris:
+            obj = iris[obj]
+        elif obj[0] == "<" and obj[1] != "<":
+            obj = iris[obj] = iri_of(obj)
+        else:
+            return None
         found = node.get(name)
         if found is None:
             node[name] = {obj}
