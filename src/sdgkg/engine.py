@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal, Protocol, TypeVar
 
@@ -64,9 +64,9 @@ class EmbeddedEngine:
                 use_default_graph_as_union=True,
                 substitutions=substitutions,
             )
-            return _materialize(raw, self._max_rows)
+            return materialize(raw, self._max_rows)
         except SyntaxError as exc:
-            raise _syntax_error(sparql, exc) from None
+            raise syntax_error(sparql, exc) from None
         except RuntimeError as exc:
             raise _runtime_error(exc) from None
         except OSError as exc:
@@ -84,7 +84,8 @@ def _runtime_error(exc: RuntimeError) -> QueryError:
     return QueryError(f"query failed: {exc}")
 
 
-def _syntax_error(sparql: str, exc: SyntaxError) -> QueryError:
+def syntax_error(sparql: str, exc: SyntaxError) -> QueryError:
+    """The error for a query pyoxigraph cannot parse; an update is named as such."""
     match = _UPDATE.match(sparql)
     if match:
         return QueryError(
@@ -95,25 +96,34 @@ def _syntax_error(sparql: str, exc: SyntaxError) -> QueryError:
     return QueryError(f"invalid SPARQL: {message}")
 
 
-def _materialize(raw: object, max_rows: int | None = None) -> QueryResult:
+def materialize(
+    raw: object,
+    max_rows: int | None = None,
+    too_many: Callable[[int], QueryError] | None = None,
+) -> QueryResult:
+    """A pyoxigraph result as a `QueryResult`; more than `max_rows` rows or triples raise
+    `too_many(max_rows)` (default: the CLI's row-limit error)."""
     if isinstance(raw, ox.QueryBoolean):
         return QueryResult("ask", boolean=bool(raw))
     if isinstance(raw, ox.QuerySolutions):
         names = tuple(v.value for v in raw.variables)
-        rows = tuple(_row(solution, names) for solution in _capped(raw, max_rows))
+        rows = tuple(_row(solution, names) for solution in _capped(raw, max_rows, too_many))
         return QueryResult("select", variables=names, rows=rows)
     # CONSTRUCT/DESCRIBE over the union may repeat a triple found in two files.
-    triples = dict.fromkeys(_triple(t) for t in _capped(raw, max_rows))  # type: ignore[arg-type]
+    capped = _capped(raw, max_rows, too_many)  # type: ignore[arg-type]
+    triples = dict.fromkeys(_triple(t) for t in capped)
     return QueryResult("graph", triples=tuple(triples))
 
 
-def _capped(items: Iterable[T], limit: int | None) -> Iterator[T]:
+def _capped(
+    items: Iterable[T], limit: int | None, too_many: Callable[[int], QueryError] | None
+) -> Iterator[T]:
     # Results are lazy: stopping after limit + 1 stops a cartesian join from running on.
     for count, item in enumerate(items, start=1):
         if limit is not None and count > limit:
-            from sdgkg.limits import too_many_rows
-
-            raise too_many_rows(limit)
+            if too_many is None:
+                from sdgkg.limits import too_many_rows as too_many
+            raise too_many(limit)
         yield item
 
 

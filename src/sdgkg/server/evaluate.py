@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from sdgkg.engine import QueryResult, _syntax_error
+from sdgkg.engine import QueryResult, materialize, syntax_error
 from sdgkg.errors import QueryError
 from sdgkg.guard import screen_query
 from sdgkg.namespaces import PREFIXES
 from sdgkg.queries import without_bound
-from sdgkg.terms import Term, from_oxigraph, to_oxigraph
+from sdgkg.terms import Term, to_oxigraph
 
 
 class ResultTooLarge(QueryError):
@@ -60,42 +60,17 @@ def evaluate(store: ox.Store, job: Job) -> QueryResult:
     screen_query(job.sparql, {graph.value for graph in store.named_graphs()})
     try:
         raw = store.query(job.sparql, **options)  # type: ignore[arg-type]
-        result = _bounded(raw, job.max_rows)
+        result = materialize(raw, job.max_rows, _too_large)
     except SyntaxError as exc:
         # The embedded engine's wording, so an update is named as such in both places.
-        raise _syntax_error(job.sparql, exc) from None
+        raise syntax_error(job.sparql, exc) from None
     except (RuntimeError, OSError, ValueError) as exc:
         raise QueryError(f"query failed: {' '.join(str(exc).split())}") from None
     return without_bound(result, job.bindings)
 
 
-def _bounded(raw: object, limit: int) -> QueryResult:
-    if isinstance(raw, ox.QueryBoolean):
-        return QueryResult("ask", boolean=bool(raw))
-    if isinstance(raw, ox.QuerySolutions):
-        names = tuple(v.value for v in raw.variables)
-        rows = []
-        for solution in raw:
-            _check_size(len(rows), limit, "rows")
-            rows.append(
-                tuple(None if solution[n] is None else from_oxigraph(solution[n]) for n in names)
-            )
-        return QueryResult("select", variables=names, rows=tuple(rows))
-    triples: dict[tuple[Term, Term, Term], None] = {}
-    for triple in raw:  # type: ignore[attr-defined]
-        _check_size(len(triples), limit, "triples")
-        key = (
-            from_oxigraph(triple.subject),
-            from_oxigraph(triple.predicate),
-            from_oxigraph(triple.object),
-        )
-        triples[key] = None
-    return QueryResult("graph", triples=tuple(triples))
-
-
-def _check_size(count: int, limit: int, what: str) -> None:
-    if count >= limit:
-        raise ResultTooLarge(
-            f"the result has more than {limit} {what}, the server's limit",
-            hint="add LIMIT to the query, or start the server with a larger --max-rows",
-        )
+def _too_large(limit: int) -> ResultTooLarge:
+    return ResultTooLarge(
+        f"the result has more than {limit} rows or triples, the server's limit",
+        hint="add LIMIT to the query, or start the server with a larger --max-rows",
+    )
