@@ -154,7 +154,7 @@ def test_blank_nodes_are_refused(sdgkg: Callable[..., Result], tmp_path: Path) -
 def test_a_failure_before_the_decision_leaves_every_file_as_it_was(
     sdgkg: Callable[..., Result], root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = writes._durable_temp
+    real = writes.durable_temp
     calls = []
 
     def second_fails(target: Path, data: bytes) -> Path:
@@ -163,7 +163,7 @@ def test_a_failure_before_the_decision_leaves_every_file_as_it_was(
             raise OSError(28, "No space left on device")
         return real(target, data)
 
-    monkeypatch.setattr(writes, "_durable_temp", second_fails)
+    monkeypatch.setattr(writes, "durable_temp", second_fails)
     before = snapshot(root)
     result = sdgkg("add", str(write(tmp_path, "new.ttl", TWO_FILES)))
     assert result.exit_code == 2

@@ -87,7 +87,7 @@ def write_files(root: Path, contents: Mapping[Path, bytes]) -> None:
     temps: dict[Path, Path] = {}
     try:
         for target, data in contents.items():
-            temps[target] = _durable_temp(target, data)
+            temps[target] = durable_temp(target, data)
         _write_journal(root, temps)
     except OSError as exc:
         for temp in temps.values():
@@ -102,7 +102,8 @@ def write_files(root: Path, contents: Mapping[Path, bytes]) -> None:
         ) from None
 
 
-def _durable_temp(target: Path, data: bytes) -> Path:
+def durable_temp(target: Path, data: bytes) -> Path:
+    """`data` in a new fsynced temporary file beside `target`, with the target's mode."""
     import tempfile  # only writers need it; readers come through this module too
 
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -161,19 +161,13 @@ def write(extractions: Sequence[Extraction], root: str | os.PathLike[str] | None
 def _write_all(extractions: Sequence[Extraction]) -> None:
     """Write every output to a temporary file beside it first, then put them all in place, so
     a failure while writing (a full disk) leaves every output as it was."""
+    from sdgkg.writes import durable_temp
+
     staged: list[tuple[Path, Path]] = []
     try:
         for item in extractions:
-            item.output.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(
-                "wb", dir=item.output.parent, prefix=f".{item.output.name}.", delete=False
-            ) as handle:
-                staged.append((Path(handle.name), item.output))
-                handle.write(item.turtle.encode("utf-8"))
-                handle.flush()
-                os.fsync(handle.fileno())
+            staged.append((durable_temp(item.output, item.turtle.encode("utf-8")), item.output))
         for temp, target in staged:
-            os.chmod(temp, 0o644)
             os.replace(temp, target)
     except OSError as exc:
         for temp, _ in staged:
