@@ -37,6 +37,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate, parse_size  # noqa: E402
 
+from sdgkg.index import LAYOUT  # noqa: E402
+
 BENCH = Path(__file__).resolve().parent
 QUERY = "pending-tasks"  # a join: type, position, status, labels filtered by language, OPTIONALs
 LANG = "en"
@@ -297,7 +299,7 @@ def _wait_for_builds(cache: Path, timeout: float = 300) -> None:
     """Wait (bounded) until no background index build is running in `cache`."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        layout = cache / "index-v1"
+        layout = cache / LAYOUT  # the index layout folder of the installed sdgkg
         if not layout.is_dir() or not any(p.name.startswith(".build-") for p in layout.iterdir()):
             return
         time.sleep(0.2)
