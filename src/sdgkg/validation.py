@@ -137,6 +137,21 @@ def _shapes_graph(root: Path) -> Graph:
 
 
 def _run(data: Graph, shapes: Graph) -> ValidationReport:
+    """pySHACL's report on `data`; a big graph is checked by several processes at once."""
+    from sdgkg import shacl_workers
+
+    count = shacl_workers.worker_count(data)
+    if count < 2:
+        return _run_shapes(data, shapes)
+    shares = shacl_workers.focus_shares(data, shapes, count)
+
+    def check_share(index: int) -> ValidationReport:
+        return _run_shapes(data, shacl_workers.with_targets(shapes, shares[index]))
+
+    return _merged(shacl_workers.run_shares(count, check_share))
+
+
+def _run_shapes(data: Graph, shapes: Graph) -> ValidationReport:
     from pyshacl import validate as shacl_validate
 
     with _parsed_sparql_reused():
@@ -154,6 +169,25 @@ def _run(data: Graph, shapes: Graph) -> ValidationReport:
         raise InputError(f"SHACL validation failed: {' '.join(str(text).split())[:300]}")
     results = tuple(sorted(_results(report), key=_sort_key))
     return ValidationReport(bool(conforms), results, report.serialize(format="turtle"))
+
+
+def _merged(reports: Sequence[ValidationReport]) -> ValidationReport:
+    """One report of several runs over shares of the shapes: one sh:ValidationReport node."""
+    from rdflib import RDF, SH, BNode, Graph, Literal
+
+    graph = Graph()
+    for report in reports:
+        graph.parse(data=report.report_turtle, format="turtle")
+    conforms = all(report.conforms for report in reports)
+    merged = BNode()
+    for node in list(graph.subjects(RDF.type, SH.ValidationReport)):
+        for result in graph.objects(node, SH.result):
+            graph.add((merged, SH.result, result))
+        graph.remove((node, None, None))
+    graph.add((merged, RDF.type, SH.ValidationReport))
+    graph.add((merged, SH.conforms, Literal(conforms)))
+    results = tuple(sorted((r for report in reports for r in report.results), key=_sort_key))
+    return ValidationReport(conforms, results, graph.serialize(format="turtle"))
 
 
 def _sort_key(result: ValidationResult) -> tuple[str, ...]:
