@@ -59,6 +59,18 @@ def test_add_merges_into_the_subjects_files(
     assert centre.read_text(encoding="utf-8") == write_turtle(triples(centre))
 
 
+def test_an_add_leaves_the_changed_graphs_report_for_the_next_check(
+    sdgkg: Callable[..., Result], root: Path, tmp_path: Path
+) -> None:
+    from sdgkg import delta
+    from sdgkg.paths import graph_files, shape_files
+
+    assert sdgkg("add", str(write(tmp_path, "new.ttl", TWO_FILES))).exit_code == 0
+    # `add` validated a scratch copy of the graph as changed: same relative paths, same bytes.
+    key = delta.report_key(root, [*graph_files(root), *shape_files(root)])
+    assert delta.load_cached_report(key) is not None
+
+
 def test_an_add_shows_in_a_diff_as_the_added_lines_only(
     sdgkg: Callable[..., Result], root: Path, tmp_path: Path
 ) -> None:

@@ -82,7 +82,7 @@ def test_a_whole_run_leaves_its_report_for_checking_new_facts(root):
     from sdgkg.paths import graph_files, shape_files
 
     report = validate(root)
-    key = delta.report_key([*graph_files(root), *shape_files(root)])
+    key = delta.report_key(root, [*graph_files(root), *shape_files(root)])
     assert delta.load_cached_report(key) == report
 
 

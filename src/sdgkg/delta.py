@@ -29,6 +29,7 @@ import hashlib
 import json
 import os
 import re
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -387,17 +388,21 @@ def report_turtle(results: Sequence[ValidationResult], conforms: bool) -> str:
 # The graph's own report, cached per version of the graph and shapes files and of the code
 # that computes it (a new pySHACL or sdgkg may report differently).
 
+REPORTS = "reports-v2"  # the cache subfolder
 
-def report_key(files: Iterable[Path]) -> str:
+
+def report_key(root: Path, files: Iterable[Path]) -> str:
+    """The cache key of the report on `files`: their paths below `root` and contents, so a
+    copy of the graph (as `sdgkg add` validates it) has the key of the graph it will become."""
     from importlib.metadata import version
 
     from sdgkg.digests import file_digests
     from sdgkg.index import cache_dir
 
-    paths = sorted(files)
-    digest = hashlib.sha256(f"report-v1 {version('sdgkg')} {version('pyshacl')}".encode())
+    paths = sorted(files, key=lambda path: path.relative_to(root).as_posix())
+    digest = hashlib.sha256(f"report-v2 {version('sdgkg')} {version('pyshacl')}".encode())
     for path, content in zip(paths, file_digests(paths, cache_dir()), strict=True):
-        digest.update(str(path).encode() + b"\0" + content)
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + content)
     return digest.hexdigest()[:32]
 
 
@@ -405,9 +410,10 @@ def load_cached_report(key: str) -> ValidationReport | None:
     from sdgkg.index import cache_dir
     from sdgkg.validation import Severity, ValidationReport, ValidationResult
 
-    path = cache_dir() / "reports-v1" / f"{key}.json"
+    path = cache_dir() / REPORTS / f"{key}.json"
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
+        os.utime(path)  # in use: not pruned
     except (OSError, ValueError):
         return None
     results = []
@@ -421,7 +427,7 @@ def load_cached_report(key: str) -> ValidationReport | None:
 def store_cached_report(key: str, report: ValidationReport) -> None:
     from sdgkg.index import cache_dir
 
-    folder = cache_dir() / "reports-v1"
+    folder = cache_dir() / REPORTS
     try:
         folder.mkdir(parents=True, exist_ok=True)
         results = [asdict(r) for r in report.results]
@@ -431,5 +437,14 @@ def store_cached_report(key: str, report: ValidationReport) -> None:
         temp = folder / f".{key}.{os.getpid()}.tmp"
         temp.write_text(text, encoding="utf-8")
         os.replace(temp, folder / f"{key}.json")
+        _prune_reports(folder)
     except OSError:
         pass  # a cache that cannot be written only costs time
+
+
+def _prune_reports(folder: Path) -> None:
+    # One report per version of the graph: those nobody read for a week are dead weight.
+    cutoff = time.time() - 7 * 86400
+    for path in folder.glob("*.json"):
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)

@@ -73,7 +73,7 @@ def validate(
     from sdgkg import delta
     from sdgkg.curation import check_subjects_unique  # curation itself builds on validation
 
-    key = delta.report_key([*graph_files(data_root), *shape_files(data_root)])
+    key = delta.report_key(data_root, [*graph_files(data_root), *shape_files(data_root)])
     if not new_files:
         store = load_graph(data_root)
         check_subjects_unique(store, data_root)
