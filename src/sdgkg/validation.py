@@ -68,36 +68,37 @@ def validate(
 ) -> ValidationReport:
     """Validate the graph plus `new_files` against shapes/; results the graph alone does not
     have are marked `introduced`."""
-    data_root = resolve_root(root)
-    shapes = _shapes_graph(data_root)
     from sdgkg import delta
     from sdgkg.curation import check_subjects_unique  # curation itself builds on validation
-
-    key = delta.report_key(data_root, [*graph_files(data_root), *shape_files(data_root)])
-    if not new_files:
-        store = load_graph(data_root)
-        check_subjects_unique(store, data_root)
-        report = _run(_data_graph(_union_ntriples(store), {}), shapes)
-        delta.store_cached_report(key, report)  # so checking new facts next needs no full run
-        return report
-    # The graph's own results come from a cache (one full run per version of the graph and
-    # shapes); the new files are then checked only where they can change a result.
     from sdgkg.index import query_store
+    from sdgkg.writes import reading
 
-    indexed = query_store(data_root)
-    check_subjects_unique(indexed, data_root)
-    base = delta.load_cached_report(key)
+    data_root = resolve_root(root)
+    # The report's cache key and the data read must describe the same files: no add between.
+    with reading(data_root):
+        shapes = _shapes_graph(data_root)
+        key = delta.report_key(data_root, [*graph_files(data_root), *shape_files(data_root)])
+        # The graph's own report comes from the cache when it can (one full run per version
+        # of the graph and shapes); new files are then checked only where they change a result.
+        base = delta.load_cached_report(key) if new_files else None
+        graph = load_graph(data_root) if base is None else query_store(data_root)
+    check_subjects_unique(graph, data_root)
     if base is None:
-        base = _run(_data_graph(_union_ntriples(load_graph(data_root)), {}), shapes)
-        delta.store_cached_report(key, base)
-    report = delta.validate_delta(data_root, indexed, new_files, shapes, base)
+        base = _run(_data_graph(_union_ntriples(graph), {}), shapes)
+        delta.store_cached_report(key, base)  # so checking new facts next needs no full run
+    if not new_files:
+        return base
+    report = delta.validate_delta(data_root, graph, new_files, shapes, base)
     return report or _full_with_new(data_root, new_files, shapes, base)
 
 
 def _full_with_new(
     root: Path, new_files: Sequence[str | os.PathLike[str]], shapes: Graph, base: ValidationReport
 ) -> ValidationReport:
-    store = load_graph(root)
+    from sdgkg.writes import reading
+
+    with reading(root):
+        store = load_graph(root)
     load_extra(store, new_files, root)
     report = _run(_data_graph(_union_ntriples(store), {}), shapes)
     base_keys = {r.key() for r in base.results}
@@ -172,7 +173,7 @@ def _run_shapes(data: Graph, shapes: Graph) -> ValidationReport:
 
 
 def _merged(reports: Sequence[ValidationReport]) -> ValidationReport:
-    """One report of several runs over shares of the shapes: one sh:ValidationReport node."""
+    """One report of runs over shares of the focus nodes: one sh:ValidationReport node."""
     from rdflib import RDF, SH, BNode, Graph, Literal
 
     graph = Graph()
