@@ -14,11 +14,12 @@ import contextlib
 import os
 import pickle
 import queue
+import select
 import signal
 import socket
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -37,6 +38,14 @@ class WorkerCrashed(Exception):
 class _Worker:
     pid: int
     conn: Connection
+    # Registered once: Connection.poll builds and tears down a selector on every call.
+    ready: select.poll = field(default_factory=select.poll)
+
+    def __post_init__(self) -> None:
+        self.ready.register(self.conn.fileno(), select.POLLIN)
+
+    def answers_within(self, timeout: float) -> bool:
+        return bool(self.ready.poll(timeout * 1000))
 
 
 class WorkerPool:
@@ -70,7 +79,7 @@ class WorkerPool:
             raise WorkerTimeout(f"every worker was busy for {timeout:g} s") from None
         try:
             worker.conn.send_bytes(pickle.dumps(job))
-            if not worker.conn.poll(timeout):
+            if not worker.answers_within(timeout):
                 self._replace(worker)
                 worker = None
                 raise WorkerTimeout(f"the query ran longer than {timeout:g} s")
