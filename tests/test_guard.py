@@ -107,6 +107,14 @@ def test_the_quick_check_passes_only_what_the_full_reading_passes(
         guard._screen_tokens(text, {OWN}, max_depth)  # must not raise
 
 
+@given(st.lists(st.sampled_from(PIECES), max_size=40))
+@settings(max_examples=2000, deadline=None)
+def test_the_quick_check_sees_the_words_the_tokens_hold(pieces: list[str]) -> None:
+    text = guard._unescaped("".join(pieces))
+    words = {text for kind, text in guard._significant(text) if kind == "word"}
+    assert set(guard._WORD.findall(text)) - {""} == words
+
+
 def test_words_in_comments_and_strings_need_no_full_reading() -> None:
     sparql = '# tasks created with their status\nSELECT * WHERE { ?s ?p "from a SERVICE" }'
     assert guard._plainly_harmless(sparql, guard.MAX_DEPTH)

@@ -43,8 +43,14 @@ _KINDS = (
 )
 _TOKEN = re.compile("|".join(f"(?P<{kind}>{rx})" for kind, rx in _KINDS), re.DOTALL)
 # The same tokens, capturing only words: one pass in C finds every keyword of a query.
+# Spaces are taken with the token that follows them (a match fewer per token).
 _WORD = re.compile(
-    "|".join(f"({rx})" if kind == "word" else f"(?:{rx})" for kind, rx in _KINDS), re.DOTALL
+    r"\s*+(?:"
+    + "|".join(
+        f"({rx})" if kind == "word" else f"(?:{rx})" for kind, rx in _KINDS if kind != "space"
+    )
+    + ")",
+    re.DOTALL,
 )
 # The words that make the screen look closer (PREFIX and BASE only matter to FROM).
 _WATCHED = UPDATE_KEYWORDS | {"SERVICE", "FROM"}

@@ -9,6 +9,7 @@ media type or charset the protocol does not allow.
 from __future__ import annotations
 
 import binascii
+import functools
 import re
 import urllib.parse
 from dataclasses import dataclass
@@ -154,6 +155,7 @@ def _media_type(content_type: str) -> tuple[str, str | None]:
     return media.lower(), charset
 
 
+@functools.lru_cache(maxsize=256)  # clients send the same few Accept headers again and again
 def negotiate(accept: str, offered: tuple[str, ...]) -> str | None:
     """The offered format the Accept header prefers (quality, then the offer's order);
     the first offer when there is no Accept header; None when nothing offered is acceptable."""
