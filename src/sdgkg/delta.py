@@ -391,9 +391,13 @@ def report_turtle(results: Sequence[ValidationResult], conforms: bool) -> str:
 def report_key(files: Iterable[Path]) -> str:
     from importlib.metadata import version
 
+    from sdgkg.digests import file_digests
+    from sdgkg.index import cache_dir
+
+    paths = sorted(files)
     digest = hashlib.sha256(f"report-v1 {version('sdgkg')} {version('pyshacl')}".encode())
-    for path in sorted(files):
-        digest.update(str(path).encode() + b"\0" + path.read_bytes())
+    for path, content in zip(paths, file_digests(paths, cache_dir()), strict=True):
+        digest.update(str(path).encode() + b"\0" + content)
     return digest.hexdigest()[:32]
 
 
