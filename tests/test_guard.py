@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from sdgkg import guard
 from sdgkg.errors import QueryError
 from sdgkg.guard import screen_query
 
@@ -83,3 +86,44 @@ def test_the_depth_limit_is_a_parameter() -> None:
     screen_query("SELECT * WHERE {{{ ?s ?p ?o }}}", max_depth=3)
     with pytest.raises(QueryError):
         screen_query("SELECT * WHERE {{{{ ?s ?p ?o }}}}", max_depth=3)
+
+
+# Pieces of queries that matter to the tokens: quotes, brackets, comments, IRIs, escapes, and
+# the watched words in every disguise (inside strings, IRIs, names, and in other case).
+PIECES = [
+    *("{", "}", "(", ")", "[", "]", "<", ">", '"', "'", "'''", "#", "\n", " ", "\\", ":", "?"),
+    *("SERVICE ", "service", "FROM ", "from", "NAMED ", "LOAD ", "WITH", "created", "PREFIX "),
+    *("BASE ", "<http://x/>", "<file:///etc/passwd>", "ex:", "kg:a", "\\u0053ERVICE ", "@en"),
+]
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=40), st.integers(min_value=0, max_value=8))
+@settings(max_examples=2000, deadline=None)
+def test_the_quick_check_passes_only_what_the_full_reading_passes(
+    pieces: list[str], max_depth: int
+) -> None:
+    text = guard._unescaped("".join(pieces))
+    if guard._plainly_harmless(text, max_depth):
+        guard._screen_tokens(text, {OWN}, max_depth)  # must not raise
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=40))
+@settings(max_examples=2000, deadline=None)
+def test_the_quick_check_sees_the_words_the_tokens_hold(pieces: list[str]) -> None:
+    text = guard._unescaped("".join(pieces))
+    words = {text for kind, text in guard._significant(text) if kind == "word"}
+    assert set(guard._WORD.findall(text)) - {""} == words
+
+
+def test_words_in_comments_and_strings_need_no_full_reading() -> None:
+    sparql = '# tasks created with their status\nSELECT * WHERE { ?s ?p "from a SERVICE" }'
+    assert guard._plainly_harmless(sparql, guard.MAX_DEPTH)
+
+
+def test_from_gets_the_full_reading_and_the_own_graph_passes() -> None:
+    assert not guard._plainly_harmless(ALLOWED["from-own"], guard.MAX_DEPTH)
+    screen_query(ALLOWED["from-own"], graphs={OWN})
+
+
+def test_an_escaped_keyword_is_seen_by_the_quick_check() -> None:
+    assert not guard._plainly_harmless(guard._unescaped(REFUSED["service-escaped"]), 64)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import re
 import time
 import urllib.parse
@@ -18,8 +19,9 @@ from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
 from sdgkg import ResultFormat, render, run_query
 from sdgkg.graph import load_graph
 from sdgkg.remote import RemoteEngine
-from sdgkg.server.http import allowed_host_values
+from sdgkg.server.http import ServerConfig, allowed_host_values
 from sdgkg.server.protocol import negotiate
+from sdgkg.server.workers import default_workers
 from tests.conftest import REPO
 from tests.peers import free_port, start_sdgkg_serve
 
@@ -31,7 +33,7 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log = tmp_path_factory.mktemp("serve") / "serve.log"
-    peer, url = start_sdgkg_serve(log, "--timeout", "1.5", "--max-rows", "500")
+    peer, url = start_sdgkg_serve(log, "--timeout", "1.5", "--max-rows", "500", "--workers", "2")
     GROUP["pgid"] = peer.process.pid
     try:
         yield url.rstrip("/")
@@ -332,6 +334,12 @@ def test_a_query_past_the_time_limit_is_stopped(server: str) -> None:
     started = time.monotonic()
     assert call(server, path="/sparql?query=ASK%7B%7D")[0] == 200
     assert time.monotonic() - started < 1.0
+
+
+def test_the_default_is_two_workers_per_cpu_within_bounds() -> None:
+    assert [default_workers(cpus) for cpus in (1, 2, 3, 8, 64)] == [2, 4, 6, 16, 16]
+    assert default_workers() == default_workers(len(os.sched_getaffinity(0)))
+    assert ServerConfig().workers == default_workers()
 
 
 def test_a_result_past_the_row_limit_is_refused(server: str) -> None:

@@ -409,7 +409,10 @@ def serve(
     max_rows: Annotated[
         int, typer.Option(help="Most rows (or triples) a query may return.", min=1)
     ] = 10_000,
-    workers: Annotated[int, typer.Option(help="Query worker processes.", min=1)] = 2,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="Query worker processes [default: two per CPU, at most 16].", min=1),
+    ] = None,
     allow_host: Annotated[
         list[str] | None,
         typer.Option(metavar="NAME", help="Also answer this Host name (repeatable)."),
@@ -428,7 +431,8 @@ def serve(
 
     limits = Limits(timeout=timeout, max_rows=max_rows)
     hosts = tuple(allow_host or ())
-    run_server(_root(ctx), ServerConfig(host, port, limits, workers, allowed_hosts=hosts))
+    chosen = {"workers": workers} if workers else {}  # else ServerConfig's default
+    run_server(_root(ctx), ServerConfig(host, port, limits, allowed_hosts=hosts, **chosen))
 
 
 @app.command()

@@ -7,12 +7,13 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 from sdgkg.errors import InputError
 from sdgkg.server.site import Limits, Request, Response, Site
+from sdgkg.server.workers import default_workers
 
 DEFAULT_PORT = 8000
 MAX_BODY = 1 << 20  # bytes of request body (a query, or a form holding one)
@@ -23,7 +24,7 @@ class ServerConfig:
     host: str = "127.0.0.1"
     port: int = DEFAULT_PORT
     limits: Limits = Limits()
-    workers: int = 2
+    workers: int = field(default_factory=default_workers)
     max_body: int = MAX_BODY
     allowed_hosts: tuple[str, ...] = ()  # extra Host names, besides the loopback ones
 

@@ -40,7 +40,7 @@ from sdgkg.server.protocol import (
     negotiate,
     read_request,
 )
-from sdgkg.server.workers import WorkerCrashed, WorkerPool, WorkerTimeout
+from sdgkg.server.workers import WorkerCrashed, WorkerPool, WorkerTimeout, default_workers
 
 STATIC = Path(__file__).resolve().parent / "static"
 CENTRE = PREFIXES["kg"] + "centre"
@@ -96,7 +96,7 @@ class Site:
         queries: list[NamedQuery],
         jsonld_context: dict[str, Any],
         limits: Limits = Limits(),
-        workers: int = 2,
+        workers: int | None = None,
         ontology_turtle: bytes = b"",
     ) -> None:
         self.store = store
@@ -107,7 +107,7 @@ class Site:
         self.ontology_turtle = ontology_turtle
         self._cache = _ResponseCache()
         # Fork the workers now, while this process has a single thread.
-        self.pool = WorkerPool(self._work, size=workers)
+        self.pool = WorkerPool(self._work, size=workers or default_workers())
 
     def close(self) -> None:
         self.pool.close()

@@ -14,15 +14,30 @@ import contextlib
 import os
 import pickle
 import queue
+import select
 import signal
 import socket
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
 Handler = Callable[[Any], Any]
+MOST_WORKERS = 16
+
+
+def default_workers(cpus: int | None = None) -> int:
+    """Two workers per CPU (by default the CPUs this process may use), at least 2, at most
+    MOST_WORKERS.
+
+    A worker that has answered sits idle until the server thread waiting for it wakes up and
+    reads the answer; a second worker per CPU runs a query meanwhile, so no CPU waits for that
+    hand-over (with one per CPU, a 2-CPU machine answered about 20% fewer queries per second).
+    """
+    if cpus is None:
+        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(2, min(MOST_WORKERS, 2 * (cpus or 1)))
 
 
 class WorkerTimeout(Exception):
@@ -37,6 +52,14 @@ class WorkerCrashed(Exception):
 class _Worker:
     pid: int
     conn: Connection
+    # Registered once: Connection.poll builds and tears down a selector on every call.
+    ready: select.poll = field(default_factory=select.poll)
+
+    def __post_init__(self) -> None:
+        self.ready.register(self.conn.fileno(), select.POLLIN)
+
+    def answers_within(self, timeout: float) -> bool:
+        return bool(self.ready.poll(timeout * 1000))
 
 
 class WorkerPool:
@@ -70,7 +93,7 @@ class WorkerPool:
             raise WorkerTimeout(f"every worker was busy for {timeout:g} s") from None
         try:
             worker.conn.send_bytes(pickle.dumps(job))
-            if not worker.conn.poll(timeout):
+            if not worker.answers_within(timeout):
                 self._replace(worker)
                 worker = None
                 raise WorkerTimeout(f"the query ran longer than {timeout:g} s")
