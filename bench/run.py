@@ -438,6 +438,7 @@ def _serve_rps(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
+        preexec_fn=_end_with_parent,
     )
     try:
         _wait_for_port(port)
@@ -456,6 +457,16 @@ def _serve_rps(
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=10)
+
+
+def _end_with_parent() -> None:
+    """In the server's child process: have Linux send it SIGTERM when the benchmark ends, even
+    when the benchmark is killed (a server in its own session would otherwise live on)."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 def _free_port() -> int:
