@@ -6,8 +6,8 @@ N-Triples in Rust: one `subject predicate object .` per line, IRIs and literals 
 escaped, and with the same string escapes the canonical Turtle writer uses except `\\b` and
 `\\f` (rewritten here as `\\u0008` and `\\u000C`). Splitting those lines and compacting the IRIs
 gives the very terms `sdgkg.turtle.term` writes, so `render_turtle` makes the same bytes; the
-JSON-LD writer reads its terms from the same N-Triples text (`render_jsonld`). Graphs with
-blank nodes (which need canonical labels) or triple terms go the reference way.
+JSON-LD writer reads the same N-Triples text (`sdgkg.jsonld_lines`). Graphs with blank nodes
+(which need canonical labels) or triple terms go the reference way.
 """
 
 from __future__ import annotations
@@ -63,12 +63,6 @@ def turtle_terms(data: bytes) -> dict[str, dict[str, set[str]]] | None:
     return _grouped(data, _compact_iri, _turtle_predicate, _compact_iri, _literal)
 
 
-def ntriples_terms(data: bytes) -> dict[str, dict[str, set[str]]] | None:
-    """The triples of an N-Triples text as subject -> predicate IRI -> objects, the terms
-    kept as N-Triples text, for render_jsonld; None if it holds a blank node or a triple term."""
-    return _grouped(data, _same, _unbracket, _same, _same)
-
-
 def _grouped(
     data: bytes,
     subject_of: Callable[[str], str],
@@ -106,14 +100,6 @@ def _grouped(
         else:
             found.add(obj)
     return grouped
-
-
-def _same(text: str) -> str:
-    return text
-
-
-def _unbracket(iri: str) -> str:
-    return iri[1:-1]
 
 
 def _compact_iri(iri: str) -> str:
