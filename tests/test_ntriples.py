@@ -16,7 +16,7 @@ from sdgkg.export import export_graph, load_context
 from sdgkg.graph import load_graph
 from sdgkg.jsonld import write_jsonld
 from sdgkg.jsonld_lines import jsonld_from_ntriples
-from sdgkg.ntriples import dump_files, dump_ntriples, turtle_terms
+from sdgkg.ntriples import dump_files, dump_ntriples, turtle_from_ntriples, turtle_terms
 from sdgkg.serialize import to_jsonld, to_turtle
 from sdgkg.turtle import render_turtle, write_turtle
 
@@ -39,7 +39,9 @@ def fast(store: ox.Store) -> str | None:
     assert jsonld == write_jsonld((quad.triple for quad in store), CONTEXT)
     # The same bytes when the subjects are written in two halves, in a child process.
     assert jsonld_from_ntriples(data, CONTEXT, parallel_from=0) == jsonld
-    return render_turtle(terms)
+    turtle = render_turtle(terms)
+    assert turtle_from_ntriples(data) == turtle == turtle_from_ntriples(data, parallel_from=0)
+    return turtle
 
 
 def reference(store: ox.Store) -> str:
@@ -242,7 +244,7 @@ def test_jsonld_values_sort_as_the_reference_sorts_them() -> None:
     assert jsonld_from_ntriples(data, context, parallel_from=0) == expected
 
 
-def test_jsonld_halves_never_split_a_subject() -> None:
+def test_halves_never_split_a_subject() -> None:
     # Subjects whose IRIs begin with one another, many triples each: wherever the middle
     # line falls, the two halves give the bytes of one pass.
     p = [ox.NamedNode(KG + name) for name in ["p", "q"]]
@@ -257,3 +259,4 @@ def test_jsonld_halves_never_split_a_subject() -> None:
         one_pass = jsonld_from_ntriples(data, CONTEXT)
         assert one_pass == write_jsonld(triples, CONTEXT)
         assert jsonld_from_ntriples(data, CONTEXT, parallel_from=0) == one_pass
+        assert turtle_from_ntriples(data, parallel_from=0) == write_turtle(triples)

@@ -29,6 +29,7 @@ from sdgkg.jsonld import (
     unescape,
     written_iri,
 )
+from sdgkg.ntriples import subject_boundary
 
 # A predicate's run of objects (N-Triples terms) -> (key, `"key": value` as JSON text).
 Place = Callable[[list[bytes]], tuple[str, bytes]]
@@ -49,22 +50,13 @@ def jsonld_from_ntriples(
     if len(lines) < max(parallel_from, 2):
         nodes = writer.nodes(lines)
     else:
-        first, second = on_two_cores(writer.nodes, lines, _subject_boundary(lines))
+        first, second = on_two_cores(writer.nodes, lines, subject_boundary(lines))
         nodes = None if first is None or second is None else first + second
     del lines
     if nodes is None:
         return None
     nodes.sort(key=itemgetter(0))  # stable, as the reference's sort by id
     return document(context, [text for _, text in nodes])
-
-
-def _subject_boundary(lines: list[bytes]) -> int:
-    """The index nearest the middle of sorted lines where a new subject starts."""
-    middle = len(lines) // 2
-    subject = lines[middle - 1].split(b" ", 1)[0] + b" "
-    while middle < len(lines) and lines[middle].startswith(subject):
-        middle += 1
-    return middle
 
 
 class _Writer:

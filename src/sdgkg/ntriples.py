@@ -21,9 +21,18 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from sdgkg.graph import graph_iri, load_files
+from sdgkg.halves import on_two_cores
 from sdgkg.namespaces import compact
 from sdgkg.paths import graph_files
-from sdgkg.turtle import RDF_TYPE, XSD, _is_canonical_bare
+from sdgkg.turtle import (
+    RDF_TYPE,
+    XSD,
+    Blocks,
+    _is_canonical_bare,
+    join_blocks,
+    render_turtle,
+    subject_blocks,
+)
 
 _TYPE = f"<{RDF_TYPE}>"
 _BARE = {XSD + "integer", XSD + "boolean"}
@@ -55,6 +64,33 @@ def dump_ntriples(store: ox.Store) -> bytes:
     """Every named graph of `store` as N-Triples, graph after graph (duplicates kept)."""
     graphs = sorted(store.named_graphs(), key=lambda graph: graph.value)
     return b"".join(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) for g in graphs)
+
+
+def turtle_from_ntriples(data: bytes, *, parallel_from: int = 100_000) -> str | None:
+    """The canonical Turtle of an N-Triples text, the bytes of `render_turtle`; None if it
+    holds a blank node or a triple term. From `parallel_from` lines on, the lines are sorted
+    and cut between two subjects, and the halves are written on two cores."""
+    if data.count(b"\n") < max(parallel_from, 2):
+        terms = turtle_terms(data)
+        return None if terms is None else render_turtle(terms)
+    lines = data.split(b"\n")
+    lines.sort()
+    first, second = on_two_cores(_turtle_blocks, lines, subject_boundary(lines))
+    return None if first is None or second is None else join_blocks([first, second])
+
+
+def _turtle_blocks(lines: list[bytes]) -> Blocks | None:
+    terms = turtle_terms(b"\n".join(lines) + b"\n")
+    return None if terms is None else subject_blocks(terms)
+
+
+def subject_boundary(lines: list[bytes]) -> int:
+    """The index nearest the middle of sorted N-Triples lines where a new subject starts."""
+    middle = len(lines) // 2
+    subject = lines[middle - 1].split(b" ", 1)[0] + b" "
+    while middle < len(lines) and lines[middle].startswith(subject):
+        middle += 1
+    return middle
 
 
 def turtle_terms(data: bytes) -> dict[str, dict[str, set[str]]] | None:
