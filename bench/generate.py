@@ -1,12 +1,12 @@
 """Generate sdgkg-shaped graphs of any size, valid against the project's shapes.
 
 The project's own graph is the template: copy 0 is the curated graph itself (so every named
-query still has its answers), and copy N renames every `kg:` resource to `kg:NAME--cN`;
-labels and quotes stay as they are (reified label facts must match them). Each copy therefore
-has the same organisations, pillars, functions, tasks, kk/en/ru labels, reified evidence
-facts and passages as the real graph, and copies link to the shared outside vocabularies
-(Wikidata, UN M49, schema.org) exactly as the real graph does. The ontology, shapes and
-queries are copied unchanged.
+query still has its answers), and copy N renames every `kg:` and extracted `kgx:` resource to
+`NAME--cN`; labels and quotes stay as they are (reified label facts must match them). Each copy
+therefore has the same organisations, pillars, functions, tasks, kk/en/ru labels, reified
+evidence facts and passages as the real graph, and copies link to the shared outside
+vocabularies (Wikidata, UN M49, schema.org) exactly as the real graph does. The ontology, shapes
+and queries are copied unchanged.
 
     python bench/generate.py 100k OUT_DIR      # about 100,000 triples in OUT_DIR/kg/
 """
@@ -24,6 +24,8 @@ import pyoxigraph as ox
 
 REPO = Path(__file__).resolve().parent.parent
 KG = "https://w3id.org/sdgkg/id/"
+# Extracted candidates and their passages have their own namespace; they are copied too.
+COPIED_NAMESPACES = (KG, "https://w3id.org/sdgkg/extracted/")
 COPIED_DIRS = ("ontology", "shapes", "queries", "seeds")
 PREFIXES = {
     "kg": KG,
@@ -92,7 +94,7 @@ def _copies(triples: list[ox.Triple], copies: int) -> Iterator[ox.Triple]:
 
 def _node(node: ox.NamedNode, n: int) -> ox.NamedNode:
     value = node.value
-    return ox.NamedNode(f"{value}--c{n}") if value.startswith(KG) else node
+    return ox.NamedNode(f"{value}--c{n}") if value.startswith(COPIED_NAMESPACES) else node
 
 
 def _object(t: ox.Triple, n: int) -> ox.NamedNode | ox.Literal:

@@ -24,7 +24,7 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def built(cache: Path) -> list[str]:
-    layout = cache / "index-v1"
+    layout = cache / index.LAYOUT
     if not layout.is_dir():
         return []
     return sorted(p.name for p in layout.iterdir() if not p.name.startswith("."))
@@ -40,7 +40,7 @@ def wait_for_index(cache: Path, how_many: int) -> None:
     while time.monotonic() < deadline:
         names = built(cache)
         if len(names) >= how_many and all(
-            (cache / "index-v1" / n / "CURRENT").is_file() for n in names
+            (cache / index.LAYOUT / n / "CURRENT").is_file() for n in names
         ):
             return
         time.sleep(0.1)
@@ -51,7 +51,7 @@ def test_first_query_answers_in_memory_and_builds_the_index_in_the_background(ro
     first = count(root)  # answers at once, from the files
     wait_for_index(cache, 1)
     names = built(cache)
-    marker = cache / "index-v1" / names[0] / "CURRENT"
+    marker = cache / index.LAYOUT / names[0] / "CURRENT"
     stamp = marker.stat().st_mtime_ns
     assert count(root) == first  # now from the index
     assert count(root) == first
@@ -94,4 +94,4 @@ def test_two_processes_building_at_once_both_get_a_whole_index(root, cache):
         sizes = pool.map(_open_and_count, [str(root)] * 2)
     assert sizes[0] == sizes[1] == count(root)
     assert len(built(cache)) == 1
-    assert not [p for p in (cache / "index-v1").iterdir() if p.name.startswith(".build-")]
+    assert not [p for p in (cache / index.LAYOUT).iterdir() if p.name.startswith(".build-")]

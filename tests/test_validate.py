@@ -75,3 +75,27 @@ def test_unreadable_input_exits_2_with_one_line(sdgkg, new_facts, tmp_path):
     )
     assert sdgkg("validate", str(new_facts / "latin1.nt")).exit_code == 2
     assert "Traceback" not in broken.output + missing.output
+
+
+def test_a_whole_run_leaves_its_report_for_checking_new_facts(root):
+    from sdgkg import delta
+    from sdgkg.paths import graph_files, shape_files
+
+    report = validate(root)
+    key = delta.report_key([*graph_files(root), *shape_files(root)])
+    assert delta.load_cached_report(key) == report
+
+
+def test_a_changed_graph_never_reuses_the_report_of_the_old_one(root, new_facts):
+    validate(root)  # cached: conforms, one warning
+    centre = root / "kg" / "centre.ttl"
+    centre.write_text(
+        centre.read_text(encoding="utf-8").replace(
+            '"UN SDG Centre"@en,', '"UN SDG Centre"@en, "Second English name"@en,'
+        ),
+        encoding="utf-8",
+    )
+    report = validate(root, [new_facts / "ok.ttl"])
+    assert not report.conforms
+    violation = next(r for r in report.results if r.severity is Severity.VIOLATION)
+    assert violation.introduced is False  # the graph's own, found afresh

@@ -384,13 +384,20 @@ def report_turtle(results: Sequence[ValidationResult], conforms: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
-# The graph's own report, cached per version of the graph and shapes files.
+# The graph's own report, cached per version of the graph and shapes files and of the code
+# that computes it (a new pySHACL or sdgkg may report differently).
 
 
 def report_key(files: Iterable[Path]) -> str:
-    digest = hashlib.sha256(b"report-v1")
-    for path in sorted(files):
-        digest.update(str(path).encode() + b"\0" + path.read_bytes())
+    from importlib.metadata import version
+
+    from sdgkg.digests import file_digests
+    from sdgkg.index import cache_dir
+
+    paths = sorted(files)
+    digest = hashlib.sha256(f"report-v1 {version('sdgkg')} {version('pyshacl')}".encode())
+    for path, content in zip(paths, file_digests(paths, cache_dir()), strict=True):
+        digest.update(str(path).encode() + b"\0" + content)
     return digest.hexdigest()[:32]
 
 

@@ -32,6 +32,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from sdgkg.digests import file_digests
 from sdgkg.graph import load_files
 from sdgkg.paths import graph_files
 
@@ -40,7 +41,7 @@ NO_INDEX_ENV = "SDGKG_NO_INDEX"  # set (to anything) to always parse the files i
 # Measured: at 1.5k triples (90 kB) an in-memory parse takes 4 ms and a read-only open 8 ms;
 # from about 1 MB of Turtle (20k triples) the index wins.
 INDEX_MIN_BYTES = 1_000_000
-_LAYOUT = "index-v1"  # bump when the layout or the loader changes
+LAYOUT = "index-v2"  # bump when the layout or the loader changes (v2: compacted)
 _PROGRESS_AFTER = 1.0  # seconds: loads shorter than this print nothing
 
 
@@ -54,11 +55,9 @@ def cache_dir() -> Path:
 
 def fingerprint(root: Path, files: Sequence[Path]) -> str:
     """A hash of the files' paths (relative to root) and contents."""
-    digest = hashlib.sha256(_LAYOUT.encode())
-    for path in files:
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-        with path.open("rb") as handle:
-            digest.update(hashlib.file_digest(handle, "sha256").digest())
+    digest = hashlib.sha256(LAYOUT.encode())
+    for path, content in zip(files, file_digests(files, cache_dir()), strict=True):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + content)
     return digest.hexdigest()[:32]
 
 
@@ -86,6 +85,9 @@ def _build(root: Path, files: Sequence[Path], target: Path) -> None:
         with _progress(f"indexing {len(files)} graph files"):
             store = ox.Store(str(temp))
             load_files(store, root, files, bulk=True)
+            # A bulk load leaves many small sorted files; compacting them once makes every
+            # later lookup cheaper (a join query at 1M triples: 0.24 s before, 0.10 s after).
+            store.optimize()
             store.flush()
             del store  # closes the database before the rename
         try:
@@ -148,7 +150,7 @@ def query_store(root: str | os.PathLike[str] | None = None) -> ox.Store:
 
 def index_path(root: Path, files: Sequence[Path]) -> Path:
     """Where the index of these files lives (whether or not it is built yet)."""
-    return cache_dir() / _LAYOUT / fingerprint(root, files)
+    return cache_dir() / LAYOUT / fingerprint(root, files)
 
 
 def _build_in_background(root: Path, target: Path) -> None:

@@ -70,18 +70,20 @@ def validate(
     have are marked `introduced`."""
     data_root = resolve_root(root)
     shapes = _shapes_graph(data_root)
+    from sdgkg import delta
     from sdgkg.curation import check_subjects_unique  # curation itself builds on validation
 
+    key = delta.report_key([*graph_files(data_root), *shape_files(data_root)])
     if not new_files:
         store = load_graph(data_root)
         check_subjects_unique(store, data_root)
-        return _run(_data_graph(_union_ntriples(store), {}), shapes)
+        report = _run(_data_graph(_union_ntriples(store), {}), shapes)
+        delta.store_cached_report(key, report)  # so checking new facts next needs no full run
+        return report
     # The graph's own results come from a cache (one full run per version of the graph and
     # shapes); the new files are then checked only where they can change a result.
-    from sdgkg import delta
     from sdgkg.index import query_store
 
-    key = delta.report_key([*graph_files(data_root), *shape_files(data_root)])
     indexed = query_store(data_root)
     check_subjects_unique(indexed, data_root)
     base = delta.load_cached_report(key)
