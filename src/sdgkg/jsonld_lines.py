@@ -43,7 +43,8 @@ def jsonld_from_ntriples(
     """The JSON-LD document of an N-Triples text (duplicate lines allowed), the same bytes as
     `render_jsonld`; None if it holds a blank node or a triple term (they need the reference
     writer, which labels blank nodes). From `parallel_from` lines on, the subjects are
-    written in two halves on two cores (about a second saved at a million triples)."""
+    written in two halves on two cores: at a million triples, 1.55 s instead of 2.0 s when a
+    core is free, for 0.5 s more CPU in all (the fork's copied pages)."""
     lines = data.split(b"\n")
     lines.sort()  # the empty string of the final newline comes first: skipped below
     writer = _Writer(context)
