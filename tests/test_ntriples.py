@@ -14,8 +14,9 @@ import pytest
 from sdgkg.errors import InputError
 from sdgkg.export import export_graph, load_context
 from sdgkg.graph import load_graph
-from sdgkg.jsonld import render_jsonld, write_jsonld
-from sdgkg.ntriples import dump_files, dump_ntriples, ntriples_terms, turtle_terms
+from sdgkg.jsonld import write_jsonld
+from sdgkg.jsonld_lines import jsonld_from_ntriples
+from sdgkg.ntriples import dump_files, dump_ntriples, turtle_from_ntriples, turtle_terms
 from sdgkg.serialize import to_jsonld, to_turtle
 from sdgkg.turtle import render_turtle, write_turtle
 
@@ -31,13 +32,16 @@ CONTEXT = load_context(CHECKOUT)
 
 def fast(store: ox.Store) -> str | None:
     data = dump_ntriples(store)
-    terms, grouped = turtle_terms(data), ntriples_terms(data)
-    if terms is None or grouped is None:
-        assert terms is None and grouped is None
+    terms, jsonld = turtle_terms(data), jsonld_from_ntriples(data, CONTEXT)
+    if terms is None or jsonld is None:
+        assert terms is None and jsonld is None
         return None
-    jsonld = render_jsonld(grouped, CONTEXT)
     assert jsonld == write_jsonld((quad.triple for quad in store), CONTEXT)
-    return render_turtle(terms)
+    # The same bytes when the subjects are written in two halves, in a child process.
+    assert jsonld_from_ntriples(data, CONTEXT, parallel_from=0) == jsonld
+    turtle = render_turtle(terms)
+    assert turtle_from_ntriples(data) == turtle == turtle_from_ntriples(data, parallel_from=0)
+    return turtle
 
 
 def reference(store: ox.Store) -> str:
@@ -91,6 +95,8 @@ def test_tricky_literals_and_iris_match_reference() -> None:
         ox.NamedNode(KG + "x.y"),
         ox.NamedNode(KG + "ends."),
         ox.Literal("> <https://w3id.org/sdgkg/id/x> ."),
+        # One odd character each: the JSON-LD writer copies a string without escapes as is.
+        *(ox.Literal(f"a{chr(c)}b") for c in [*range(0x20), 0x7F, 0x85, 0x2028, 0xFEFF]),
     ]
     for number in ["0", "00", "012", "12", "-1", "+1", "²", "٣", "1.0", " 1"]:
         values.append(ox.Literal(number, datatype=ox.NamedNode(XSD + "integer")))
@@ -107,7 +113,7 @@ def test_tricky_literals_and_iris_match_reference() -> None:
     # The N-Triples escapes are undone for JSON-LD's strings: they read back the same.
     strings = [t for t in triples if isinstance(t.object, ox.Literal) and "\\" in str(t.object)]
     data = dump_ntriples(store_of(strings))
-    back = ox.parse(render_jsonld(ntriples_terms(data), CONTEXT), format=ox.RdfFormat.JSON_LD)
+    back = ox.parse(jsonld_from_ntriples(data, CONTEXT), format=ox.RdfFormat.JSON_LD)
     assert len(strings) >= 3 and {q.triple for q in back} == set(strings)
 
 
@@ -189,3 +195,68 @@ def test_graph_with_blank_nodes_exports_as_before(root: Path) -> None:
     assert export_graph("turtle", root) == to_turtle(triples)
     assert export_graph("jsonld", root) == to_jsonld(triples, load_context(root))
     assert b"_:" in export_graph("turtle", root)
+
+
+def test_jsonld_of_one_node_and_of_none_match_reference() -> None:
+    one = store_of([ox.Triple(ox.NamedNode(KG + "a"), ox.NamedNode(KG + "p"), ox.Literal("x"))])
+    assert fast(one) == reference(one)  # fast() compares the JSON-LD: one node is inline
+    assert jsonld_from_ntriples(b"", CONTEXT) == write_jsonld([], CONTEXT)
+
+
+def test_jsonld_values_sort_as_the_reference_sorts_them() -> None:
+    # Values whose JSON text sorts otherwise than the value: "a" before "a!" and "a b", but
+    # '"a"' after '"a!"'; IRIs likewise; and every kind of term of a context of our own.
+    context = {
+        **CONTEXT,
+        "note": {"@id": "kg:note"},
+        "plain": {"@id": "kg:plain", "@type": "xsd:string"},
+        "lang": {"@id": "kg:lang", "@type": "rdf:langString"},
+        "vocab": {"@id": "kg:vocab", "@type": "@vocab"},
+        "kind": {"@id": "rdf:type", "@type": "@id"},
+        "ref": {"@id": "kg:ref", "@type": "@id"},
+        "day": {"@id": "kg:day", "@type": "xsd:date"},
+        "names": {"@id": "kg:names", "@container": "@language"},
+    }
+    texts = ["a", "a!", "a b", "a\t", 'a"', "é", "z", ""]
+    kinds = [
+        [ox.Literal(text) for text in texts],
+        [ox.Literal(text, language=tag) for text in texts for tag in ["en", "kk"]],
+        [ox.Literal(text, datatype=ox.NamedNode(XSD + "date")) for text in texts],
+        [ox.NamedNode(KG + local) for local in ["a", "a!", "a.b", "b"]],
+        [ox.NamedNode("http://example.org/a!b"), ox.NamedNode("http://example.org/a")],
+    ]
+    values = [value for kind in kinds for value in kind]
+    # Each value alone, each pair in order, each kind whole, and all of them at once.
+    sets = [*([v] for v in values), *zip(values, values[1:], strict=False), *kinds, values]
+    store = ox.Store()
+    graph = ox.NamedNode("https://w3id.org/sdgkg/graph/x")
+    for index, prop in enumerate(["note", "plain", "lang", "vocab", "ref", "day", "names", "x"]):
+        iri = ox.NamedNode(KG + prop)
+        for number, objects in enumerate(sets):
+            subject = ox.NamedNode(f"{KG}s{index}-{number}")
+            for value in objects:
+                store.add(ox.Quad(subject, iri, value, graph))
+        store.add(ox.Quad(ox.NamedNode(f"{KG}t{index}"), ox.NamedNode(RDF + "type"), iri, graph))
+    store.add(ox.Quad(ox.NamedNode(KG + "t"), ox.NamedNode(RDF + "type"), values[0], graph))
+    data = dump_ntriples(store)
+    expected = write_jsonld((quad.triple for quad in store), context)
+    assert jsonld_from_ntriples(data, context) == expected
+    assert jsonld_from_ntriples(data, context, parallel_from=0) == expected
+
+
+def test_halves_never_split_a_subject() -> None:
+    # Subjects whose IRIs begin with one another, many triples each: wherever the middle
+    # line falls, the two halves give the bytes of one pass.
+    p = [ox.NamedNode(KG + name) for name in ["p", "q"]]
+    for count in range(1, 9):
+        names = ["s", "s1", "s10", "s1a", "s2"][: 1 + count % 5]
+        triples = [
+            ox.Triple(ox.NamedNode(KG + name), p[k % 2], ox.Literal(str(k)))
+            for name in names
+            for k in range(count)
+        ]
+        data = dump_ntriples(store_of(triples, graphs=2))
+        one_pass = jsonld_from_ntriples(data, CONTEXT)
+        assert one_pass == write_jsonld(triples, CONTEXT)
+        assert jsonld_from_ntriples(data, CONTEXT, parallel_from=0) == one_pass
+        assert turtle_from_ntriples(data, parallel_from=0) == write_turtle(triples)

@@ -16,12 +16,13 @@ import pyoxigraph as ox
 from sdgkg.errors import InputError
 from sdgkg.formats import ExportFormat
 from sdgkg.graph import load_graph
-from sdgkg.jsonld import render_jsonld, write_jsonld
+from sdgkg.jsonld import write_jsonld
+from sdgkg.jsonld_lines import jsonld_from_ntriples
 from sdgkg.namespaces import PREFIXES
-from sdgkg.ntriples import dump_files, ntriples_terms, turtle_terms
+from sdgkg.ntriples import dump_files, turtle_from_ntriples
 from sdgkg.paths import resolve_root
 from sdgkg.serialize import canonical_triples, to_jsonld, to_ntriples, to_rdfxml, to_turtle
-from sdgkg.turtle import render_turtle, write_turtle
+from sdgkg.turtle import write_turtle
 
 CONTEXT_FILE = Path("ontology") / "context.jsonld"
 _CONTEXT_NAME = CONTEXT_FILE.as_posix()
@@ -37,10 +38,12 @@ def export_graph(
         # Fastest: regroup pyoxigraph's own N-Triples text, no Python object per triple.
         data = dump_files(data_root)
         with _no_gc_pauses():  # None: blank nodes, which the reference writers label
-            if fmt is ExportFormat.TURTLE and (terms := turtle_terms(data)) is not None:
-                return render_turtle(terms).encode("utf-8")
-            if fmt is ExportFormat.JSONLD and (grouped := ntriples_terms(data)) is not None:
-                return render_jsonld(grouped, load_context(data_root))
+            if fmt is ExportFormat.TURTLE and (text := turtle_from_ntriples(data)) is not None:
+                return text.encode("utf-8")
+            if fmt is ExportFormat.JSONLD:
+                written = jsonld_from_ntriples(data, load_context(data_root))
+                if written is not None:
+                    return written
     store = load_graph(data_root)
     if fmt in (ExportFormat.NQUADS, ExportFormat.TRIG):
         return _dataset(store, fmt)

@@ -6,6 +6,8 @@ triples by subject in one pass and uses the context's term definitions the way J
 compaction does for the three kinds it has (`@container: @language`, `@type: @id` and a
 datatype `@type`); a value a term cannot hold is written under the property's compact IRI in
 expanded form, which is still valid compact JSON-LD and reads back as the same triple.
+This is the reference writer; export's fast path (`sdgkg.jsonld_lines`) writes the same bytes
+as text, without a dict per node.
 """
 
 from __future__ import annotations
@@ -41,18 +43,25 @@ def write_jsonld(triples: Iterable[ox.Triple], context: dict[str, Any]) -> bytes
 def render_jsonld(grouped: dict[str, dict[str, set[str]]], context: dict[str, Any]) -> bytes:
     """The document of triples grouped as N-Triples terms: subject -> predicate IRI -> objects
     (terms are handled as their N-Triples text, which the store's own dump gives for free)."""
-    terms = _terms(context)
+    terms = context_terms(context)
     nodes = [_node(s, predicates, terms) for s, predicates in grouped.items()]
     nodes = [dict(sorted(node.items())) for node in sorted(nodes, key=lambda node: node["id"])]
+    return document(context, [json.dumps(node, ensure_ascii=False).encode() for node in nodes])
+
+
+def document(context: dict[str, Any], nodes: list[bytes]) -> bytes:
+    """The document of nodes already written as JSON objects, in order: one per line of
+    "@graph", or a single node inline and indented, as JSON-LD compaction writes it."""
     head = json.dumps(context, indent=2, ensure_ascii=False).replace("\n", "\n  ")
-    if len(nodes) == 1:  # one node is written inline, as JSON-LD compaction does
-        body = json.dumps(nodes[0], indent=2, ensure_ascii=False)[1:].lstrip("\n")
+    if len(nodes) == 1:  # values are strings, lists and objects: they read back the same
+        node = json.loads(nodes[0])
+        body = json.dumps(node, indent=2, ensure_ascii=False)[1:].lstrip("\n")
         return f'{{\n  "@context": {head},\n  {body}\n'.encode()
-    lines = ",\n    ".join(json.dumps(node, ensure_ascii=False) for node in nodes)
-    return f'{{\n  "@context": {head},\n  "@graph": [\n    {lines}\n  ]\n}}\n'.encode()
+    start = f'{{\n  "@context": {head},\n  "@graph": [\n    '.encode()
+    return start + b",\n    ".join(nodes) + b"\n  ]\n}\n"
 
 
-def _terms(context: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
+def context_terms(context: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
     """Property IRI -> (term, definition) for the context's expanded term definitions."""
     found = {}
     for term, definition in context.items():
@@ -74,14 +83,14 @@ def _node(subject: str, predicates: dict[str, set[str]], terms: dict) -> dict[st
     node: dict[str, Any] = {"id": _id(subject)}
     for predicate, objects in predicates.items():
         if predicate == RDF_TYPE and all(o[0] == "<" for o in objects):
-            _put(node, "type", [_iri(o[1:-1]) for o in objects])
+            _put(node, "type", [written_iri(o[1:-1]) for o in objects])
             continue
         term = terms.get(predicate)
         placed = _by_term(term, objects) if term else None
         if placed is not None:
             _put(node, term[0], placed)
         else:
-            _put(node, _iri(predicate), [_expanded(o) for o in objects])
+            _put(node, written_iri(predicate), [_expanded(o) for o in objects])
     return node
 
 
@@ -89,13 +98,18 @@ def _literal(text: str) -> tuple[str, str | None, str]:
     """(value, language, datatype) of a literal's N-Triples text."""
     end = text.rindex('"')
     body, suffix = text[1:end], text[end + 1 :]
-    value = _ESCAPE.sub(_unescape, body) if "\\" in body else body
+    value = unescape(body) if "\\" in body else body
     if suffix.startswith("@"):
         return value, suffix[1:], RDF_LANG_STRING
     return value, None, suffix[3:-1] if suffix else XSD_STRING
 
 
-def _unescape(match: re.Match[str]) -> str:
+def unescape(body: str) -> str:
+    """The string an N-Triples string body stands for, its escapes undone."""
+    return _ESCAPE.sub(_unescaped, body)
+
+
+def _unescaped(match: re.Match[str]) -> str:
     escape = match[0]
     return _SIMPLE[escape[1]] if len(escape) == 2 else chr(int(escape[2:], 16))
 
@@ -138,15 +152,16 @@ def _expanded(text: str) -> Any:
         return {"@language": language, "@value": value}
     if datatype == XSD_STRING:
         return value
-    return {"@type": _iri(datatype), "@value": value}
+    return {"@type": written_iri(datatype), "@value": value}
 
 
 def _id(text: str) -> str:
     """A subject or object written as JSON-LD, from its N-Triples text."""
-    return text if text[0] == "_" else _iri(text[1:-1])
+    return text if text[0] == "_" else written_iri(text[1:-1])
 
 
 @lru_cache(maxsize=65536)
-def _iri(iri: str) -> str:
+def written_iri(iri: str) -> str:
+    """An IRI as JSON-LD writes it here: compacted with the project's prefixes, else whole."""
     written = compact(iri)
     return written[1:-1] if written.startswith("<") else written

@@ -44,16 +44,16 @@ def expand(name: str) -> str | None:
     return PREFIXES[match.group(1)] + match.group(2)
 
 
-# Longest namespace first, so `geo:` wins over its parent `sdg:`.
-_LONGEST_FIRST = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
+# Every namespace ends in "/" or "#", which no local name holds: so the one namespace an IRI
+# can be compacted with is all of it up to its last "/" or "#" (`geo:`, never its parent `sdg:`).
+_BY_NAMESPACE = {namespace: prefix for prefix, namespace in PREFIXES.items()}
 
 
 @lru_cache(maxsize=1 << 20)  # exports compact the same IRIs again and again
 def compact(iri: str) -> str:
     """Return `prefix:local` for an IRI in a project namespace, else `<iri>`."""
-    for prefix, namespace in _LONGEST_FIRST:
-        if iri.startswith(namespace):
-            local = iri[len(namespace) :]
-            if local == "" or _LOCAL.match(local):
-                return f"{prefix}:{local}"
+    cut = max(iri.rfind("/"), iri.rfind("#")) + 1
+    prefix, local = _BY_NAMESPACE.get(iri[:cut]), iri[cut:]
+    if prefix is not None and (local == "" or _LOCAL.match(local)):
+        return f"{prefix}:{local}"
     return f"<{iri}>"

@@ -6,8 +6,8 @@ N-Triples in Rust: one `subject predicate object .` per line, IRIs and literals 
 escaped, and with the same string escapes the canonical Turtle writer uses except `\\b` and
 `\\f` (rewritten here as `\\u0008` and `\\u000C`). Splitting those lines and compacting the IRIs
 gives the very terms `sdgkg.turtle.term` writes, so `render_turtle` makes the same bytes; the
-JSON-LD writer reads its terms from the same N-Triples text (`render_jsonld`). Graphs with
-blank nodes (which need canonical labels) or triple terms go the reference way.
+JSON-LD writer reads the same N-Triples text (`sdgkg.jsonld_lines`). Graphs with blank nodes
+(which need canonical labels) or triple terms go the reference way.
 """
 
 from __future__ import annotations
@@ -21,9 +21,18 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from sdgkg.graph import graph_iri, load_files
+from sdgkg.halves import on_two_cores
 from sdgkg.namespaces import compact
 from sdgkg.paths import graph_files
-from sdgkg.turtle import RDF_TYPE, XSD, _is_canonical_bare
+from sdgkg.turtle import (
+    RDF_TYPE,
+    XSD,
+    Blocks,
+    _is_canonical_bare,
+    join_blocks,
+    render_turtle,
+    subject_blocks,
+)
 
 _TYPE = f"<{RDF_TYPE}>"
 _BARE = {XSD + "integer", XSD + "boolean"}
@@ -57,16 +66,37 @@ def dump_ntriples(store: ox.Store) -> bytes:
     return b"".join(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) for g in graphs)
 
 
+def turtle_from_ntriples(data: bytes, *, parallel_from: int = 100_000) -> str | None:
+    """The canonical Turtle of an N-Triples text, the bytes of `render_turtle`; None if it
+    holds a blank node or a triple term. From `parallel_from` lines on, the lines are sorted
+    and cut between two subjects, and the halves are written on two cores."""
+    if data.count(b"\n") < max(parallel_from, 2):
+        terms = turtle_terms(data)
+        return None if terms is None else render_turtle(terms)
+    lines = data.split(b"\n")
+    lines.sort()
+    first, second = on_two_cores(_turtle_blocks, lines, subject_boundary(lines))
+    return None if first is None or second is None else join_blocks([first, second])
+
+
+def _turtle_blocks(lines: list[bytes]) -> Blocks | None:
+    terms = turtle_terms(b"\n".join(lines) + b"\n")
+    return None if terms is None else subject_blocks(terms)
+
+
+def subject_boundary(lines: list[bytes]) -> int:
+    """The index nearest the middle of sorted N-Triples lines where a new subject starts."""
+    middle = len(lines) // 2
+    subject = lines[middle - 1].split(b" ", 1)[0] + b" "
+    while middle < len(lines) and lines[middle].startswith(subject):
+        middle += 1
+    return middle
+
+
 def turtle_terms(data: bytes) -> dict[str, dict[str, set[str]]] | None:
     """The triples of an N-Triples text as canonical Turtle terms (subject -> predicate ->
     objects), for render_turtle; None if it holds a blank node or a triple term."""
     return _grouped(data, _compact_iri, _turtle_predicate, _compact_iri, _literal)
-
-
-def ntriples_terms(data: bytes) -> dict[str, dict[str, set[str]]] | None:
-    """The triples of an N-Triples text as subject -> predicate IRI -> objects, the terms
-    kept as N-Triples text, for render_jsonld; None if it holds a blank node or a triple term."""
-    return _grouped(data, _same, _unbracket, _same, _same)
 
 
 def _grouped(
@@ -106,14 +136,6 @@ def _grouped(
         else:
             found.add(obj)
     return grouped
-
-
-def _same(text: str) -> str:
-    return text
-
-
-def _unbracket(iri: str) -> str:
-    return iri[1:-1]
 
 
 def _compact_iri(iri: str) -> str:

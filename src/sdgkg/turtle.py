@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from pyoxigraph import (
@@ -48,13 +49,28 @@ def write_turtle(triples: Iterable[Triple]) -> str:
 
 def render_turtle(by_subject: dict[str, dict[str, set[str]]]) -> str:
     """The canonical text of terms already written in Turtle: subject -> predicate -> objects."""
-    if not by_subject:
-        return ""  # an empty file is valid Turtle
-    body = [_subject_block(s, by_subject[s]) for s in sorted(by_subject, key=_subject_key)]
+    return join_blocks([subject_blocks(by_subject)])
+
+
+# The subject blocks of some subjects, each with its sort key, and the prefixes they use.
+Blocks = tuple[list[tuple[tuple[bool, str], str]], set[str | None]]
+
+
+def subject_blocks(by_subject: dict[str, dict[str, set[str]]]) -> Blocks:
+    """The blocks of `by_subject` (written apart, so that halves of a graph can be)."""
+    blocks = [(_subject_key(s), _subject_block(s, ps)) for s, ps in by_subject.items()]
     distinct = {t for s, ps in by_subject.items() for t in [s, *ps, *_objects(ps)]}
-    used = {_prefix_of(t) for t in distinct}
+    return blocks, {_prefix_of(t) for t in distinct}
+
+
+def join_blocks(parts: list[Blocks]) -> str:
+    """The canonical text of the blocks of subjects that no two parts share."""
+    blocks = sorted((block for found, _ in parts for block in found), key=itemgetter(0))
+    if not blocks:
+        return ""  # an empty file is valid Turtle
+    used = set().union(*(prefixes for _, prefixes in parts))
     header = [f"@prefix {name}: <{iri}> ." for name, iri in PREFIXES.items() if name in used]
-    return "\n".join(header) + "\n\n" + "\n\n".join(body) + "\n"
+    return "\n".join(header) + "\n\n" + "\n\n".join(body for _, body in blocks) + "\n"
 
 
 def term(node: NamedNode | BlankNode | Literal) -> str:

@@ -1,0 +1,58 @@
+"""Running a pure-Python function over the two halves of a list on two cores at once.
+
+Pure-Python work holds the GIL, so threads cannot share it out: the second half goes to a
+forked child, which sees the list without copying it, and sends its result back pickled
+through a pipe. Forking is done only where it is safe and worth it: on a system with fork
+and more than one core, from a process with no other thread (a thread holding a lock at
+the fork would leave the child stuck on it). Otherwise, or if the child fails, the second
+half is worked here, after the first: the result is the same either way.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def on_two_cores(work: Callable[[list[T]], R], items: list[T], cut: int) -> tuple[R, R]:
+    """(work(items[:cut]), work(items[cut:])), the second computed in a child process when
+    it can be."""
+    if not _can_fork():
+        return work(items[:cut]), work(items[cut:])
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: work, send, and leave without running the parent's exit code
+        os.close(read_end)
+        _child(work, items[cut:], write_end)
+    os.close(write_end)
+    pipe = os.fdopen(read_end, "rb")
+    try:
+        first = work(items[:cut])
+        sent = pipe.read()
+    finally:
+        pipe.close()  # unread, if this half failed: the child's write fails and it exits
+        _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) == 0:
+        return first, pickle.loads(sent)
+    return first, work(items[cut:])  # the child failed: do its half here
+
+
+def _can_fork() -> bool:
+    cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(1)
+    return hasattr(os, "fork") and len(cores) > 1 and threading.active_count() == 1
+
+
+def _child(work: Callable[[list[T]], R], half: list[T], write_end: int) -> None:
+    code = 1
+    try:
+        with os.fdopen(write_end, "wb") as pipe:
+            pipe.write(pickle.dumps(work(half), protocol=pickle.HIGHEST_PROTOCOL))
+        code = 0
+    finally:
+        os._exit(code)
