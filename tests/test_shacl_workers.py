@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from rdflib import OWL, RDF, RDFS, SH, Graph, Literal, Namespace
 
-from sdgkg import shacl_workers, validation
+from sdgkg import halves, shacl_workers, validation
 from sdgkg.graph import load_graph
 
 REPO = Path(__file__).resolve().parent.parent
@@ -31,7 +31,7 @@ def graphs() -> tuple[Graph, Graph]:
 def test_split_run_has_the_results_of_one_run(graphs, monkeypatch):
     data, shapes = graphs
     monkeypatch.setattr(shacl_workers, "MIN_TRIPLES", 0)
-    monkeypatch.setattr(shacl_workers.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(halves, "fork_cores", lambda: 2)
     one = validation._run_shapes(data, shapes)
     split = validation._run(data, shapes)
     assert not one.conforms and len(one.results) >= 3
@@ -41,7 +41,7 @@ def test_split_run_has_the_results_of_one_run(graphs, monkeypatch):
 def test_merged_report_graph_has_one_report_with_every_result(graphs, monkeypatch):
     data, shapes = graphs
     monkeypatch.setattr(shacl_workers, "MIN_TRIPLES", 0)
-    monkeypatch.setattr(shacl_workers.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(halves, "fork_cores", lambda: 2)
     report = validation._run(data, shapes)
     graph = Graph().parse(data=report.report_turtle, format="turtle")
     (node,) = graph.subjects(RDF.type, SH.ValidationReport)

@@ -43,9 +43,16 @@ def on_two_cores(work: Callable[[list[T]], R], items: list[T], cut: int) -> tupl
     return first, work(items[cut:])  # the child failed: do its half here
 
 
+def fork_cores() -> int:
+    """How many cores forked children could use now: 1 where forking is unsafe (no fork, or
+    another thread running) or pointless (one core)."""
+    if not hasattr(os, "fork") or threading.active_count() != 1:
+        return 1
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+
+
 def _can_fork() -> bool:
-    cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(1)
-    return hasattr(os, "fork") and len(cores) > 1 and threading.active_count() == 1
+    return fork_cores() > 1
 
 
 def _child(work: Callable[[list[T]], R], half: list[T], write_end: int) -> None:

@@ -12,7 +12,6 @@ half the time on two cores.
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any
@@ -31,9 +30,9 @@ _work: Callable[[int], Any] | None = None  # what forked workers inherit
 
 def worker_count(data: Graph) -> int:
     """How many processes a validation of `data` should use (1: run in this process)."""
-    if len(data) < MIN_TRIPLES or "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    return min(os.cpu_count() or 1, MAX_WORKERS)
+    from sdgkg.halves import fork_cores  # the same rule as the export's forked half
+
+    return 1 if len(data) < MIN_TRIPLES else min(fork_cores(), MAX_WORKERS)
 
 
 def focus_shares(data: Graph, shapes: Graph, count: int) -> list[Share]:
