@@ -426,6 +426,7 @@ def load_cached_report(key: str) -> ValidationReport | None:
 
 def store_cached_report(key: str, report: ValidationReport) -> None:
     from sdgkg.index import cache_dir
+    from sdgkg.writes import replace_file
 
     folder = cache_dir() / REPORTS
     try:
@@ -434,9 +435,7 @@ def store_cached_report(key: str, report: ValidationReport) -> None:
         text = json.dumps(
             {"conforms": report.conforms, "results": results, "turtle": report.report_turtle}
         )
-        temp = folder / f".{key}.{os.getpid()}.tmp"
-        temp.write_text(text, encoding="utf-8")
-        os.replace(temp, folder / f"{key}.json")
+        replace_file(folder / f"{key}.json", text.encode("utf-8"))
         _prune_reports(folder)
     except OSError:
         pass  # a cache that cannot be written only costs time

@@ -11,6 +11,7 @@ remembered for a file whose last change is older than `_SETTLED` seconds (Git's 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -56,12 +57,10 @@ def _load(path: Path) -> dict[str, list]:
 
 
 def _store(path: Path, memo: dict[str, list]) -> None:
+    from sdgkg.writes import replace_file
+
     # Entries of files that no longer exist would only grow the memo.
     live = {key: entry for key, entry in memo.items() if os.path.exists(key)}
-    try:
+    with contextlib.suppress(OSError):  # a memo that cannot be written only costs time
         path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temp.write_text(json.dumps(live, separators=(",", ":")), encoding="utf-8")
-        os.replace(temp, path)
-    except OSError:
-        pass  # a memo that cannot be written only costs time
+        replace_file(path, json.dumps(live, separators=(",", ":")).encode("utf-8"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 import json
 import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -111,24 +110,11 @@ def load_context(root: str | os.PathLike[str] | None = None) -> dict[str, Any]:
 
 
 def write_atomically(data: bytes, target: str | os.PathLike[str]) -> None:
-    """Write `data` to `target` via a temporary file in the same folder and os.replace, so
-    readers never see a half-written file."""
+    """Write `data` to `target` so that readers never see a half-written file."""
+    from sdgkg.writes import replace_file
+
     path = Path(target)
     try:
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        replace_file(path, data)
     except OSError as exc:
         raise InputError(f"{path}: cannot write ({exc.strerror})") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual mode
-        os.replace(temp, path)
-    except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
-        raise InputError(f"{path}: cannot write ({exc.strerror})") from None
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

@@ -1,4 +1,4 @@
-"""Locked, all-or-nothing writes of several data files.
+"""Locked, all-or-nothing writes of several data files, and single files replaced in one step.
 
 One exclusive lock (`fcntl.flock` on the data root folder itself) covers a whole
 read-merge-write. A write of several files goes in three steps:
@@ -104,16 +104,33 @@ def write_files(root: Path, contents: Mapping[Path, bytes]) -> None:
 
 def durable_temp(target: Path, data: bytes) -> Path:
     """`data` in a new fsynced temporary file beside `target`, with the target's mode."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return _temp_beside(target, data, sync=True)
+
+
+def replace_file(target: Path, data: bytes) -> None:
+    """Replace `target` with `data` in one step (a temporary file beside it, then os.replace):
+    readers see the old bytes or the new, never part of them. No fsync, as fits exports and
+    caches (the graph's own files go through `write_files`). Raises OSError."""
+    temp = _temp_beside(target, data, sync=False)
+    try:
+        os.replace(temp, target)
+    except OSError:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+def _temp_beside(target: Path, data: bytes, sync: bool) -> Path:
     import tempfile  # only writers need it; readers come through this module too
 
-    target.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=_TEMP_SUFFIX)
     temp = Path(name)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if sync:
+                handle.flush()
+                os.fsync(handle.fileno())
         mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
         os.chmod(temp, mode)  # mkstemp makes 0600; keep the file's own mode
     except OSError:
