@@ -30,8 +30,10 @@ from sdgkg.turtle import (
     Blocks,
     _is_canonical_bare,
     join_blocks,
+    prefix_of,
     render_turtle,
-    subject_blocks,
+    subject_block,
+    subject_key,
 )
 
 _TYPE = f"<{RDF_TYPE}>"
@@ -80,8 +82,50 @@ def turtle_from_ntriples(data: bytes, *, parallel_from: int = 100_000) -> str | 
 
 
 def _turtle_blocks(lines: list[bytes]) -> Blocks | None:
-    terms = turtle_terms(b"\n".join(lines) + b"\n")
-    return None if terms is None else subject_blocks(terms)
+    """The subject blocks of sorted N-Triples lines, written one subject's run at a time: no
+    map of the whole half is built (at 1M triples, 1.1 s a half instead of 2.9 s)."""
+    blocks: list[tuple[tuple[bool, str], str]] = []
+    prefixes: set[str | None] = set()
+    iris: dict[str, str] = {}
+    predicates: dict[str, str] = {}
+    last, subject, node = "", "", {}
+    for raw in lines:
+        if not raw:
+            continue
+        s, p, o = raw.decode()[:-2].split(" ", 2)  # IRIs hold no spaces
+        if s != last:
+            if s[1] in "<:":  # "_:" a blank node, "<<" a triple term
+                return None
+            if node:
+                blocks.append((subject_key(subject), subject_block(subject, node)))
+            last, node = s, {}
+            subject = iris.get(s) or _written_iri(s, iris, prefixes)
+        name = predicates.get(p)
+        if name is None:
+            name = predicates[p] = _turtle_predicate(p)
+            prefixes.add(prefix_of(name))
+        if o[0] == '"':
+            o = _literal(o)
+            if o[-1] != '"' and "^^" in o:
+                prefixes.add(prefix_of(o))  # its datatype's
+        elif o[0] == "<" and o[1] != "<":
+            o = iris.get(o) or _written_iri(o, iris, prefixes)
+        else:
+            return None
+        found = node.get(name)
+        if found is None:
+            node[name] = {o}
+        else:
+            found.add(o)  # a duplicate line (a triple in two files) adds nothing
+    if node:
+        blocks.append((subject_key(subject), subject_block(subject, node)))
+    return blocks, prefixes
+
+
+def _written_iri(iri: str, written: dict[str, str], prefixes: set[str | None]) -> str:
+    found = written[iri] = _compact_iri(iri)
+    prefixes.add(prefix_of(found))
+    return found
 
 
 def subject_boundary(lines: list[bytes]) -> int:

@@ -58,9 +58,9 @@ Blocks = tuple[list[tuple[tuple[bool, str], str]], set[str | None]]
 
 def subject_blocks(by_subject: dict[str, dict[str, set[str]]]) -> Blocks:
     """The blocks of `by_subject` (written apart, so that halves of a graph can be)."""
-    blocks = [(_subject_key(s), _subject_block(s, ps)) for s, ps in by_subject.items()]
+    blocks = [(subject_key(s), subject_block(s, ps)) for s, ps in by_subject.items()]
     distinct = {t for s, ps in by_subject.items() for t in [s, *ps, *_objects(ps)]}
-    return blocks, {_prefix_of(t) for t in distinct}
+    return blocks, {prefix_of(t) for t in distinct}
 
 
 def join_blocks(parts: list[Blocks]) -> str:
@@ -104,7 +104,8 @@ def _blank(node: object) -> bool:
     return isinstance(node, BlankNode)
 
 
-def _subject_block(subject: str, predicates: dict[str, set[str]]) -> str:
+def subject_block(subject: str, predicates: dict[str, set[str]]) -> str:
+    """One subject's canonical block of Turtle lines."""
     lines = [subject]
     ordered = sorted(predicates, key=_predicate_key)
     last = ordered[-1]
@@ -146,7 +147,8 @@ def _predicate_key(predicate: str) -> tuple[int, str]:
     return (_LEADING.index(predicate) if predicate in _LEADING else len(_LEADING), predicate)
 
 
-def _subject_key(subject: str) -> tuple[bool, str]:
+def subject_key(subject: str) -> tuple[bool, str]:
+    """Where a subject's block goes: prefixed names first, then full IRIs, each by text."""
     return (subject.startswith("<"), subject)
 
 
@@ -159,7 +161,7 @@ def _objects(predicates: dict[str, set[str]]) -> list[str]:
     return [obj for objects in predicates.values() for obj in objects]
 
 
-def _prefix_of(written: str) -> str | None:
+def prefix_of(written: str) -> str | None:
     """The prefix a written term uses (a literal's through its datatype), if any."""
     if written.startswith('"'):
         written = written.rpartition('"')[2].removeprefix("^^")  # "@en", "xsd:date" or ""
