@@ -16,9 +16,9 @@ from sdgkg.export import export_graph, load_context
 from sdgkg.graph import load_graph
 from sdgkg.jsonld import write_jsonld
 from sdgkg.jsonld_lines import jsonld_from_ntriples
-from sdgkg.ntriples import dump_files, dump_ntriples, turtle_from_ntriples, turtle_terms
+from sdgkg.ntriples import dump_files, dump_ntriples, turtle_from_ntriples
 from sdgkg.serialize import to_jsonld, to_turtle
-from sdgkg.turtle import render_turtle, write_turtle
+from sdgkg.turtle import write_turtle
 
 CHECKOUT = Path(__file__).resolve().parents[1]
 W3C_TURTLE = CHECKOUT.parent / "shared" / "w3c-tests" / "rdf" / "rdf11" / "rdf-turtle"
@@ -32,15 +32,14 @@ CONTEXT = load_context(CHECKOUT)
 
 def fast(store: ox.Store) -> str | None:
     data = dump_ntriples(store)
-    terms, jsonld = turtle_terms(data), jsonld_from_ntriples(data, CONTEXT)
-    if terms is None or jsonld is None:
-        assert terms is None and jsonld is None
+    turtle, jsonld = turtle_from_ntriples(data), jsonld_from_ntriples(data, CONTEXT)
+    if turtle is None or jsonld is None:
+        assert turtle is None and jsonld is None
         return None
     assert jsonld == write_jsonld((quad.triple for quad in store), CONTEXT)
     # The same bytes when the subjects are written in two halves, in a child process.
     assert jsonld_from_ntriples(data, CONTEXT, parallel_from=0) == jsonld
-    turtle = render_turtle(terms)
-    assert turtle_from_ntriples(data) == turtle == turtle_from_ntriples(data, parallel_from=0)
+    assert turtle_from_ntriples(data, parallel_from=0) == turtle
     return turtle
 
 
@@ -190,7 +189,7 @@ def test_graph_with_blank_nodes_exports_as_before(root: Path) -> None:
     extra.write_text(
         '@prefix kg: <https://w3id.org/sdgkg/id/> .\nkg:a kg:note [ kg:text "x" ] .\n', "utf-8"
     )
-    assert turtle_terms(dump_files(root)) is None
+    assert turtle_from_ntriples(dump_files(root)) is None
     triples = [q.triple for q in load_graph(root)]
     assert export_graph("turtle", root) == to_turtle(triples)
     assert export_graph("jsonld", root) == to_jsonld(triples, load_context(root))

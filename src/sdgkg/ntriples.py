@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -31,7 +30,6 @@ from sdgkg.turtle import (
     _is_canonical_bare,
     join_blocks,
     prefix_of,
-    render_turtle,
     subject_block,
     subject_key,
 )
@@ -70,13 +68,14 @@ def dump_ntriples(store: ox.Store) -> bytes:
 
 def turtle_from_ntriples(data: bytes, *, parallel_from: int = 100_000) -> str | None:
     """The canonical Turtle of an N-Triples text, the bytes of `render_turtle`; None if it
-    holds a blank node or a triple term. From `parallel_from` lines on, the lines are sorted
-    and cut between two subjects, and the halves are written on two cores."""
-    if data.count(b"\n") < max(parallel_from, 2):
-        terms = turtle_terms(data)
-        return None if terms is None else render_turtle(terms)
+    holds a blank node or a triple term. The lines are sorted and each subject's block is
+    written as its run of lines ends; from `parallel_from` lines on, they are cut between two
+    subjects and the halves are written on two cores."""
     lines = data.split(b"\n")
-    lines.sort()
+    lines.sort()  # each subject's lines together; the empty string of the last newline first
+    if len(lines) <= max(parallel_from, 2):
+        blocks = _turtle_blocks(lines)
+        return None if blocks is None else join_blocks([blocks])
     first, second = on_two_cores(_turtle_blocks, lines, subject_boundary(lines))
     return None if first is None or second is None else join_blocks([first, second])
 
@@ -135,51 +134,6 @@ def subject_boundary(lines: list[bytes]) -> int:
     while middle < len(lines) and lines[middle].startswith(subject):
         middle += 1
     return middle
-
-
-def turtle_terms(data: bytes) -> dict[str, dict[str, set[str]]] | None:
-    """The triples of an N-Triples text as canonical Turtle terms (subject -> predicate ->
-    objects), for render_turtle; None if it holds a blank node or a triple term."""
-    return _grouped(data, _compact_iri, _turtle_predicate, _compact_iri, _literal)
-
-
-def _grouped(
-    data: bytes,
-    subject_of: Callable[[str], str],
-    predicate_of: Callable[[str], str],
-    iri_of: Callable[[str], str],
-    literal_of: Callable[[str], str],
-) -> dict[str, dict[str, set[str]]] | None:
-    # One pass, IRIs converted once each: this loop runs once per triple.
-    predicates: dict[str, str] = {}
-    iris: dict[str, str] = {}
-    grouped: dict[str, dict[str, set[str]]] = {}
-    last, node = None, {}
-    for line in data.decode().split("\n"):
-        if not line:
-            continue
-        subject, predicate, obj = line[:-2].split(" ", 2)  # IRIs hold no spaces
-        if subject != last:
-            if subject[1] in "<:":  # "_:" a blank node, "<<" a triple term
-                return None
-            last, node = subject, grouped.setdefault(subject_of(subject), {})
-        name = predicates.get(predicate) or predicates.setdefault(
-            predicate, predicate_of(predicate)
-        )
-        if obj[0] == '"':
-            obj = literal_of(obj)
-        elif obj in iris:
-            obj = iris[obj]
-        elif obj[0] == "<" and obj[1] != "<":
-            obj = iris[obj] = iri_of(obj)
-        else:
-            return None
-        found = node.get(name)
-        if found is None:
-            node[name] = {obj}
-        else:
-            found.add(obj)
-    return grouped
 
 
 def _compact_iri(iri: str) -> str:
