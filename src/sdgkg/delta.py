@@ -25,7 +25,6 @@ results equal those of a full run.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -396,14 +395,11 @@ def report_key(root: Path, files: Iterable[Path]) -> str:
     copy of the graph (as `sdgkg add` validates it) has the key of the graph it will become."""
     from importlib.metadata import version
 
-    from sdgkg.digests import file_digests
+    from sdgkg.digests import content_key
     from sdgkg.index import cache_dir
 
-    paths = sorted(files, key=lambda path: path.relative_to(root).as_posix())
-    digest = hashlib.sha256(f"report-v2 {version('sdgkg')} {version('pyshacl')}".encode())
-    for path, content in zip(paths, file_digests(paths, cache_dir()), strict=True):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + content)
-    return digest.hexdigest()[:32]
+    salt = f"report-v2 {version('sdgkg')} {version('pyshacl')}"
+    return content_key(root, list(files), salt, cache_dir())
 
 
 def load_cached_report(key: str) -> ValidationReport | None:

@@ -48,6 +48,16 @@ def file_digests(files: Sequence[Path], cache: Path) -> list[bytes]:
     return digests
 
 
+def content_key(root: Path, files: Sequence[Path], salt: str, cache: Path) -> str:
+    """A short key of `files`: their paths below `root` and their contents, after `salt` (what
+    else the keyed thing depends on). Equal files under another root give the same key."""
+    paths = sorted(files, key=lambda path: path.relative_to(root).as_posix())
+    digest = hashlib.sha256(salt.encode())
+    for path, content in zip(paths, file_digests(paths, cache), strict=True):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + content)
+    return digest.hexdigest()[:32]
+
+
 def _load(path: Path) -> dict[str, list]:
     try:
         memo = json.loads(path.read_text(encoding="utf-8"))

@@ -18,7 +18,6 @@ $SDGKG_NO_INDEX turns the index off.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import subprocess
@@ -32,7 +31,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from sdgkg.digests import file_digests
+from sdgkg.digests import content_key
 from sdgkg.graph import load_files
 from sdgkg.paths import graph_files
 
@@ -55,10 +54,7 @@ def cache_dir() -> Path:
 
 def fingerprint(root: Path, files: Sequence[Path]) -> str:
     """A hash of the files' paths (relative to root) and contents."""
-    digest = hashlib.sha256(LAYOUT.encode())
-    for path, content in zip(files, file_digests(files, cache_dir()), strict=True):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + content)
-    return digest.hexdigest()[:32]
+    return content_key(root, files, LAYOUT, cache_dir())
 
 
 def wants_index(files: Sequence[Path]) -> bool:
