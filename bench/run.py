@@ -38,7 +38,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate, parse_size  # noqa: E402
 
-from sdgkg.index import LAYOUT  # noqa: E402
+from sdgkg.store.index import LAYOUT  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
 QUERY = "pending-tasks"  # a join: type, position, status, labels filtered by language, OPTIONALs

@@ -12,9 +12,9 @@ import pyoxigraph as ox
 import pytest
 from typer.testing import Result
 
-from sdgkg import writes
-from sdgkg.graph import load_graph
-from sdgkg.turtle import write_turtle
+from sdgkg.rdfio.turtle import write_turtle
+from sdgkg.store import writes
+from sdgkg.store.graph import load_graph
 
 from .test_safety import snapshot
 
@@ -62,8 +62,8 @@ def test_add_merges_into_the_subjects_files(
 def test_an_add_leaves_the_changed_graphs_report_for_the_next_check(
     sdgkg: Callable[..., Result], root: Path, tmp_path: Path
 ) -> None:
-    from sdgkg import delta
-    from sdgkg.paths import graph_files, shape_files
+    from sdgkg.store.paths import graph_files, shape_files
+    from sdgkg.validation import cache as delta
 
     assert sdgkg("add", str(write(tmp_path, "new.ttl", TWO_FILES))).exit_code == 0
     # `add` validated a scratch copy of the graph as changed: same relative paths, same bytes.
@@ -430,8 +430,8 @@ def test_the_installed_copy_is_not_edited(tmp_path: Path, monkeypatch: pytest.Mo
 
     from typer.testing import CliRunner
 
-    from sdgkg import paths
     from sdgkg.cli import app
+    from sdgkg.store import paths
 
     from .conftest import FIXTURES
 

@@ -16,9 +16,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from sdgkg import delta, validation
-from sdgkg.graph import load_graph
-from sdgkg.index import query_store
+from sdgkg.store.graph import load_graph
+from sdgkg.store.index import query_store
+from sdgkg.validation import focus as delta
+from sdgkg.validation import shacl as validation
+from sdgkg.validation.run import _full_with_new
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
@@ -35,10 +37,10 @@ FOUND: set[str] = set()  # constraint components the cases produced
 def world(tmp_path_factory: pytest.TempPathFactory):
     root = tmp_path_factory.mktemp("delta") / "graph"
     generate(1000, root, REPO)  # the curated graph: a full run of it takes seconds
-    shapes = validation._shapes_graph(root)
+    shapes = validation.shapes_graph(root)
     store = load_graph(root)
     triples = sorted({q.triple for q in store}, key=str)
-    base = validation._run(validation._data_graph(validation._union_ntriples(store), {}), shapes)
+    base = validation.run_shacl(validation.data_graph(validation.union_ntriples(store), {}), shapes)
     return root, shapes, triples, base
 
 
@@ -106,7 +108,7 @@ def test_focus_node_validation_equals_a_full_run(world, tmp_path, case):
     path.write_bytes(ox.serialize(make_delta(rng, triples, case), format=ox.RdfFormat.N_TRIPLES))
     fast = delta.validate_delta(root, query_store(root), [path], shapes, base)
     assert fast is not None, "this delta should not need a full run"
-    full = validation._full_with_new(root, [path], shapes, base)
+    full = _full_with_new(root, [path], shapes, base)
     assert fast.conforms == full.conforms
     assert fast.results == full.results
     FOUND.update(r.constraint_component.value.rsplit("#")[-1] for r in fast.results)

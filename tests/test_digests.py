@@ -6,8 +6,8 @@ import hashlib
 import json
 import time
 
-from sdgkg import digests
-from sdgkg.digests import file_digests
+from sdgkg.store import digests
+from sdgkg.store.digests import file_digests
 
 
 def sha256(data: bytes) -> bytes:

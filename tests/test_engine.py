@@ -5,9 +5,9 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from sdgkg import engine
-from sdgkg.engine import materialize
-from sdgkg.terms import from_oxigraph
+from sdgkg.rdfio.terms import from_oxigraph
+from sdgkg.store import engine
+from sdgkg.store.engine import materialize
 
 EX = "http://example.org/"
 

@@ -11,7 +11,7 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from sdgkg.export import ExportFormat, export_graph, write_atomically
-from sdgkg.graph import load_graph
+from sdgkg.store.graph import load_graph
 
 SYNTAX = {"turtle": "turtle", "nt": "nt", "xml": "xml", "jsonld": "json-ld"}
 

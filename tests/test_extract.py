@@ -327,7 +327,7 @@ def test_report_on_an_article_the_graph_does_not_know_has_only_candidates_to_rev
 
 
 def _engine():
-    from sdgkg.engine import EmbeddedEngine
+    from sdgkg.store.engine import EmbeddedEngine
 
     return EmbeddedEngine(curated_store(REPO))
 
@@ -374,8 +374,8 @@ def test_sentences_do_not_end_at_abbreviations_or_initials(tmp_path: Path) -> No
 
 
 def test_resource_pages_show_curated_evidence_not_candidates() -> None:
-    from sdgkg.graph import load_graph
     from sdgkg.server.linkeddata import describe
+    from sdgkg.store.graph import load_graph
 
     store = load_graph(REPO)  # with kg/extracted/, whose candidates restate curated facts
     evidence = describe(store, "https://w3id.org/sdgkg/id/centre").evidence

@@ -154,7 +154,7 @@ def test_documents_into_validate_and_add(suffix: str, data_root: Path) -> None:
 
 
 def test_queries(data_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # A timed-out query ends the process (see sdgkg.limits); in-process, end the command.
+    # A timed-out query ends the process (see sdgkg.safety.limits); in-process, end the command.
     def stop(exc: SdgkgError) -> None:
         raise exc
 

@@ -6,7 +6,7 @@ import pyoxigraph as ox
 import pytest
 
 from sdgkg.errors import InputError
-from sdgkg.graph import load_extra, load_graph
+from sdgkg.store.graph import load_extra, load_graph
 
 
 def test_each_file_gets_its_own_named_graph(root):

@@ -10,8 +10,8 @@ import pyoxigraph as ox
 import pytest
 
 from sdgkg import load_graph, run_query
-from sdgkg.paths import graph_files
-from sdgkg.turtle import write_turtle
+from sdgkg.rdfio.turtle import write_turtle
+from sdgkg.store.paths import graph_files
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "kazinform-2025-08-06-un-sdg-centre-almaty.kk.txt"

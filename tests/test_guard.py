@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sdgkg import guard
 from sdgkg.errors import QueryError
-from sdgkg.guard import screen_query
+from sdgkg.safety import screen as guard
+from sdgkg.safety.screen import screen_query
 
 OWN = "https://w3id.org/sdgkg/graph/kg/tasks.ttl"
 

@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from sdgkg.halves import on_two_cores
+from sdgkg.parallel import on_two_cores
 
 pytestmark = pytest.mark.skipif(
     not hasattr(os, "fork") or len(os.sched_getaffinity(0)) < 2, reason="needs fork, 2 cores"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from sdgkg import index
-from sdgkg.queries import run_query
+from sdgkg.query.named import run_query
+from sdgkg.store import index
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 

@@ -89,7 +89,7 @@ def test_installed_wheel_runs_from_an_unrelated_folder(wheel, tmp_path):
         for p in (REPO / "queries").rglob("*.rq")
     )
     where = subprocess.run(
-        [str(python), "-c", "import sdgkg.paths as p; print(p.resolve_root())"],
+        [str(python), "-c", "import sdgkg.store.paths as p; print(p.resolve_root())"],
         cwd=elsewhere,
         env=env,
         capture_output=True,

@@ -13,12 +13,11 @@ import pytest
 
 from sdgkg.errors import InputError
 from sdgkg.export import export_graph, load_context
-from sdgkg.graph import load_graph
-from sdgkg.jsonld import write_jsonld
-from sdgkg.jsonld_lines import jsonld_from_ntriples
-from sdgkg.ntriples import dump_files, dump_ntriples, turtle_from_ntriples
-from sdgkg.serialize import to_jsonld, to_turtle
-from sdgkg.turtle import write_turtle
+from sdgkg.rdfio.jsonld import jsonld_from_ntriples, write_jsonld
+from sdgkg.rdfio.ntriples import dump_ntriples, turtle_from_ntriples
+from sdgkg.rdfio.serialize import to_jsonld, to_turtle
+from sdgkg.rdfio.turtle import write_turtle
+from sdgkg.store.graph import dump_files, load_graph
 
 CHECKOUT = Path(__file__).resolve().parents[1]
 W3C_TURTLE = CHECKOUT.parent / "shared" / "w3c-tests" / "rdf" / "rdf11" / "rdf-turtle"

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from sdgkg.errors import QueryError
-from sdgkg.queries import bind_params, parse_query, resolve_query
-from sdgkg.terms import XSD, Term
+from sdgkg.query.named import bind_params, parse_query, resolve_query
+from sdgkg.rdfio.terms import XSD, Term
 
 ALMATY = "https://w3id.org/sdgkg/id/almaty"
 

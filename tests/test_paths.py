@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from sdgkg import paths
 from sdgkg.errors import InputError
+from sdgkg.store import paths
 
 
 def make_root(path: Path) -> Path:

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from sdgkg import list_queries, load_graph, run_query
-from sdgkg.engine import EmbeddedEngine
 from sdgkg.errors import QueryError
-from sdgkg.queries import Param, ParamType, parse_query
+from sdgkg.query.named import Param, ParamType, parse_query
+from sdgkg.store.engine import EmbeddedEngine
 
 from .conftest import REPO, real_data_exists
 

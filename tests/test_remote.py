@@ -13,11 +13,11 @@ from typer.testing import CliRunner
 
 from sdgkg import QueryError, list_queries, resolve_query, run_query
 from sdgkg.cli import app
-from sdgkg.engine import QueryResult
 from sdgkg.errors import InputError
-from sdgkg.graph import load_graph
-from sdgkg.remote import PUSH_GRAPH, RemoteEngine, bind_values, push_graph, with_prefixes
-from sdgkg.terms import Term
+from sdgkg.rdfio.terms import Term
+from sdgkg.store.engine import QueryResult
+from sdgkg.store.graph import load_graph
+from sdgkg.store.remote import PUSH_GRAPH, RemoteEngine, bind_values, push_graph, with_prefixes
 from tests.conftest import REPO
 from tests.peers import Peer, free_port
 
@@ -50,7 +50,7 @@ def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def embedded() -> object:
-    from sdgkg.engine import EmbeddedEngine
+    from sdgkg.store.engine import EmbeddedEngine
 
     return EmbeddedEngine(load_graph(REPO))
 

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sdgkg.engine import QueryResult
 from sdgkg.errors import QueryError
-from sdgkg.results import ResultFormat, render, sparql_json
-from sdgkg.terms import XSD, Term
+from sdgkg.query.results import ResultFormat, render, sparql_json
+from sdgkg.rdfio.terms import XSD, Term
+from sdgkg.store.engine import QueryResult
 
 TEXT = st.text(alphabet=st.sampled_from([*'ab ,;"\n\r\t\\é', "\u2028", "😀"]), max_size=12)
 IRIS = st.sampled_from(["http://x/a", "http://x/a,b", "https://w3id.org/sdgkg/id/centre#x"])

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from sdgkg import netguard
-from sdgkg.netguard import NetworkRefused, allow_url, offline
+from sdgkg.safety import network as netguard
+from sdgkg.safety.network import NetworkRefused, allow_url, offline
 
 PREFIXES = (
     "@prefix kg: <https://w3id.org/sdgkg/id/> .\n"
@@ -279,7 +279,7 @@ def test_outside_offline_the_network_is_untouched(listener: socket.socket) -> No
 def test_every_command_runs_offline(
     sdgkg: Callable[..., Result], monkeypatch: pytest.MonkeyPatch, listener: socket.socket
 ) -> None:
-    from sdgkg import stats
+    from sdgkg.query import stats
 
     def calls_out(*args: object) -> None:
         socket.create_connection(listener.getsockname(), timeout=2)
@@ -304,12 +304,12 @@ def test_shapes_owl_imports_are_not_followed(root: Path, sdgkg: Callable[..., Re
 
 
 def test_shapes_relative_iris_resolve_against_the_project(root: Path) -> None:
-    from sdgkg.validation import _shapes_graph
+    from sdgkg.validation.shacl import shapes_graph
 
     (root / "shapes" / "relative.ttl").write_text(
         '<#note> <http://www.w3.org/2000/01/rdf-schema#comment> "x" .\n', encoding="utf-8"
     )
-    subjects = {str(s) for s in _shapes_graph(root).subjects()}
+    subjects = {str(s) for s in shapes_graph(root).subjects()}
     assert "https://w3id.org/sdgkg/graph/shapes/relative.ttl#note" in subjects
     assert not any(s.startswith("file:") for s in subjects)
 

@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 from rdflib import OWL, RDF, RDFS, SH, Graph, Literal, Namespace
 
-from sdgkg import halves, shacl_workers, validation
-from sdgkg.graph import load_graph
+from sdgkg import parallel as halves
+from sdgkg.store.graph import load_graph
+from sdgkg.validation import shacl as validation
+from sdgkg.validation import shards as shacl_workers
 
 REPO = Path(__file__).resolve().parent.parent
 KG = Namespace("https://w3id.org/sdgkg/id/")
@@ -20,20 +22,20 @@ SDGKG = Namespace("https://w3id.org/sdgkg/ontology#")
 @pytest.fixture(scope="module")
 def graphs() -> tuple[Graph, Graph]:
     """The project's graph with a few violations of different shapes, and the shapes."""
-    data = validation._data_graph(validation._union_ntriples(load_graph(REPO)), {})
+    data = validation.data_graph(validation.union_ntriples(load_graph(REPO)), {})
     data.add((KG.centre, SKOS.prefLabel, Literal("A second English name", lang="en")))
     data.add((KG.centre, SCHEMA.color, Literal("blue")))  # closed shape
     pillar = next(data.subjects(SCHEMA.position, None))
     data.add((pillar, SCHEMA.position, Literal(99)))  # one position too many
-    return data, validation._shapes_graph(REPO)
+    return data, validation.shapes_graph(REPO)
 
 
 def test_split_run_has_the_results_of_one_run(graphs, monkeypatch):
     data, shapes = graphs
     monkeypatch.setattr(shacl_workers, "MIN_TRIPLES", 0)
     monkeypatch.setattr(halves, "fork_cores", lambda: 2)
-    one = validation._run_shapes(data, shapes)
-    split = validation._run(data, shapes)
+    one = validation.run_shapes(data, shapes)
+    split = validation.run_shacl(data, shapes)
     assert not one.conforms and len(one.results) >= 3
     assert (split.conforms, split.results) == (one.conforms, one.results)
 
@@ -42,7 +44,7 @@ def test_merged_report_graph_has_one_report_with_every_result(graphs, monkeypatc
     data, shapes = graphs
     monkeypatch.setattr(shacl_workers, "MIN_TRIPLES", 0)
     monkeypatch.setattr(halves, "fork_cores", lambda: 2)
-    report = validation._run(data, shapes)
+    report = validation.run_shacl(data, shapes)
     graph = Graph().parse(data=report.report_turtle, format="turtle")
     (node,) = graph.subjects(RDF.type, SH.ValidationReport)
     assert graph.value(node, SH.conforms) == Literal(False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pyoxigraph import Literal, NamedNode, Triple
 
-from sdgkg.turtle import write_turtle
+from sdgkg.rdfio.turtle import write_turtle
 
 KG = "https://w3id.org/sdgkg/id/"
 DATE = NamedNode("http://www.w3.org/2001/XMLSchema#date")

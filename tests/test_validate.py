@@ -78,8 +78,8 @@ def test_unreadable_input_exits_2_with_one_line(sdgkg, new_facts, tmp_path):
 
 
 def test_a_whole_run_leaves_its_report_for_checking_new_facts(root):
-    from sdgkg import delta
-    from sdgkg.paths import graph_files, shape_files
+    from sdgkg.store.paths import graph_files, shape_files
+    from sdgkg.validation import cache as delta
 
     report = validate(root)
     key = delta.report_key(root, [*graph_files(root), *shape_files(root)])

@@ -9,46 +9,53 @@ from typing import TYPE_CHECKING, Any
 # The public API, loaded on first use (PEP 562): `import sdgkg.cli` must not pay for every
 # module, since the command line starts a new process for each call.
 _EXPORTS: dict[str, str] = {
-    "EmbeddedEngine": "sdgkg.engine",
-    "Engine": "sdgkg.engine",
+    "EmbeddedEngine": "sdgkg.store.engine",
+    "Engine": "sdgkg.store.engine",
     "ExportFormat": "sdgkg.export",
-    "GraphStats": "sdgkg.stats",
+    "GraphStats": "sdgkg.query.stats",
     "InputError": "sdgkg.errors",
-    "NamedQuery": "sdgkg.queries",
+    "NamedQuery": "sdgkg.query.named",
     "PREFIXES": "sdgkg.namespaces",
-    "Param": "sdgkg.queries",
+    "Param": "sdgkg.query.named",
     "QueryError": "sdgkg.errors",
-    "QueryResult": "sdgkg.engine",
-    "ResultFormat": "sdgkg.results",
+    "QueryResult": "sdgkg.store.engine",
+    "ResultFormat": "sdgkg.query.results",
     "SdgkgError": "sdgkg.errors",
     "Severity": "sdgkg.validation",
-    "Term": "sdgkg.terms",
+    "Term": "sdgkg.rdfio.terms",
     "ValidationReport": "sdgkg.validation",
     "ValidationResult": "sdgkg.validation",
-    "bind_params": "sdgkg.queries",
+    "bind_params": "sdgkg.query.named",
     "export_graph": "sdgkg.export",
-    "graph_stats": "sdgkg.stats",
-    "list_queries": "sdgkg.queries",
-    "load_extra": "sdgkg.graph",
-    "load_graph": "sdgkg.graph",
-    "render": "sdgkg.results",
-    "resolve_query": "sdgkg.queries",
-    "resolve_root": "sdgkg.paths",
-    "run_query": "sdgkg.queries",
+    "graph_stats": "sdgkg.query.stats",
+    "list_queries": "sdgkg.query.named",
+    "load_extra": "sdgkg.store.graph",
+    "load_graph": "sdgkg.store.graph",
+    "render": "sdgkg.query.results",
+    "resolve_query": "sdgkg.query.named",
+    "resolve_root": "sdgkg.store.paths",
+    "run_query": "sdgkg.query.named",
     "validate": "sdgkg.validation",
 }
 
 if TYPE_CHECKING:
-    from sdgkg.engine import EmbeddedEngine, Engine, QueryResult
     from sdgkg.errors import InputError, QueryError, SdgkgError
     from sdgkg.export import ExportFormat, export_graph
-    from sdgkg.graph import load_extra, load_graph
     from sdgkg.namespaces import PREFIXES
-    from sdgkg.paths import resolve_root
-    from sdgkg.queries import NamedQuery, Param, bind_params, list_queries, resolve_query, run_query
-    from sdgkg.results import ResultFormat, render
-    from sdgkg.stats import GraphStats, graph_stats
-    from sdgkg.terms import Term
+    from sdgkg.query.named import (
+        NamedQuery,
+        Param,
+        bind_params,
+        list_queries,
+        resolve_query,
+        run_query,
+    )
+    from sdgkg.query.results import ResultFormat, render
+    from sdgkg.query.stats import GraphStats, graph_stats
+    from sdgkg.rdfio.terms import Term
+    from sdgkg.store.engine import EmbeddedEngine, Engine, QueryResult
+    from sdgkg.store.graph import load_extra, load_graph
+    from sdgkg.store.paths import resolve_root
     from sdgkg.validation import Severity, ValidationReport, ValidationResult, validate
 
 

@@ -27,7 +27,7 @@ class _FunnelGroup(TyperGroup):
     """The one error funnel: a library error becomes `Error: ...` (+ `Hint: ...`) on stderr."""
 
     def invoke(self, ctx: Any) -> Any:
-        from sdgkg.netguard import offline  # every command works offline unless it opts in
+        from sdgkg.safety.network import offline  # every command works offline unless it opts in
 
         try:
             with offline():
@@ -179,16 +179,16 @@ def query(
       sdgkg query pillars --timeout 5 --max-rows 1000
       sdgkg query pillars --endpoint http://localhost:7878/query
     """
-    from sdgkg.limits import QueryLimits, QueryTimeout
-    from sdgkg.queries import parse_assignments, run_query
-    from sdgkg.results import default_format, render
+    from sdgkg.query.named import parse_assignments, run_query
+    from sdgkg.query.results import default_format, render
+    from sdgkg.safety.limits import QueryLimits, QueryTimeout
 
     root = _root(ctx)
     limits = QueryLimits.resolve(timeout, max_rows)
     engine = None
     if endpoint or graph:
-        from sdgkg.netguard import allow_url
-        from sdgkg.remote import remote_engine
+        from sdgkg.safety.network import allow_url
+        from sdgkg.store.remote import remote_engine
 
         allow_url(endpoint or "")  # the one server this command talks to
         engine = remote_engine(endpoint, graph)
@@ -221,7 +221,7 @@ def list_named_queries(
     """
     import json
 
-    from sdgkg.queries import list_queries
+    from sdgkg.query.named import list_queries
 
     found = list_queries(_root(ctx))
     if fmt is ReportFormat.JSON:
@@ -247,7 +247,7 @@ def export(
     \b
     Examples:
       sdgkg export > sdgkg.ttl
-      sdgkg export --format jsonld --output sdgkg.jsonld
+      sdgkg export --format jsonld --output sdgkg.rdfio.jsonld
       sdgkg export --format trig      (one named graph per source file)
     """
     from sdgkg.export import export_graph, write_atomically
@@ -283,13 +283,14 @@ def validate(
       sdgkg validate new-facts.ttl
       sdgkg validate new-facts.ttl --format json
     """
-    from sdgkg import validation
+    from sdgkg.validation import report as rendering
+    from sdgkg.validation import validate
 
-    report = validation.validate(_root(ctx), files or [])
+    report = validate(_root(ctx), files or [])
     renderers = {
-        ValidateFormat.TEXT: validation.render_text,
-        ValidateFormat.TURTLE: validation.render_turtle,
-        ValidateFormat.JSON: validation.render_json,
+        ValidateFormat.TEXT: rendering.render_text,
+        ValidateFormat.TURTLE: rendering.render_turtle,
+        ValidateFormat.JSON: rendering.render_json,
     }
     _emit(renderers[fmt](report))
     raise typer.Exit(0 if report.conforms else 1)
@@ -309,8 +310,8 @@ def stats(
       sdgkg stats
       sdgkg stats --format json
     """
-    from sdgkg.graph import load_graph
-    from sdgkg.stats import graph_stats, render_json, render_text
+    from sdgkg.query.stats import graph_stats, render_json, render_text
+    from sdgkg.store.graph import load_graph
 
     summary = graph_stats(load_graph(_root(ctx)))
     _emit(render_json(summary) if fmt is ReportFormat.JSON else render_text(summary))
@@ -390,8 +391,8 @@ def push(
       sdgkg push --endpoint http://localhost:7878/store
       sdgkg push --endpoint http://localhost:3030/sdgkg/data --graph https://example.org/g
     """
-    from sdgkg.netguard import allow_url
-    from sdgkg.remote import push_graph
+    from sdgkg.safety.network import allow_url
+    from sdgkg.store.remote import push_graph
 
     allow_url(endpoint)  # the one server this command talks to
     pushed = push_graph(endpoint, graph, _root(ctx))
@@ -472,8 +473,8 @@ def add(
       sdgkg add task-done.ttl --remove task-pending.ttl
       sdgkg add new-source.ttl --to kg/sources.ttl
     """
-    from sdgkg.curation import add_facts, render_changes
-    from sdgkg.validation import render_text
+    from sdgkg.curation.add import add_facts, render_changes
+    from sdgkg.validation.report import render_text
 
     result = add_facts(files, _root(ctx), remove=remove or [], to=to, dry_run=dry_run)
     if not result.conforms:
@@ -496,7 +497,7 @@ def fmt(
       sdgkg fmt --check
       sdgkg fmt
     """
-    from sdgkg.curation import format_files
+    from sdgkg.curation.fmt import format_files
 
     changed = format_files(_root(ctx), check=check)
     verb = "would reformat" if check else "reformatted"
@@ -521,7 +522,7 @@ def diff(
       sdgkg diff HEAD:kg/tasks.ttl kg/tasks.ttl
       sdgkg diff old.ttl new.ttl
     """
-    from sdgkg.diffing import diff_graphs, render_diff
+    from sdgkg.curation.diff import diff_graphs, render_diff
 
     _emit(render_diff(diff_graphs(old, new, _root(ctx))))
 

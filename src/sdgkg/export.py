@@ -14,14 +14,13 @@ import pyoxigraph as ox
 
 from sdgkg.errors import InputError
 from sdgkg.formats import ExportFormat
-from sdgkg.graph import load_graph
-from sdgkg.jsonld import write_jsonld
-from sdgkg.jsonld_lines import jsonld_from_ntriples
 from sdgkg.namespaces import PREFIXES
-from sdgkg.ntriples import dump_files, turtle_from_ntriples
-from sdgkg.paths import resolve_root
-from sdgkg.serialize import canonical_triples, to_jsonld, to_ntriples, to_rdfxml, to_turtle
-from sdgkg.turtle import write_turtle
+from sdgkg.rdfio.jsonld import jsonld_from_ntriples, write_jsonld
+from sdgkg.rdfio.ntriples import turtle_from_ntriples
+from sdgkg.rdfio.serialize import canonical_triples, to_jsonld, to_ntriples, to_rdfxml, to_turtle
+from sdgkg.rdfio.turtle import write_turtle
+from sdgkg.store.graph import dump_files, load_graph
+from sdgkg.store.paths import resolve_root
 
 CONTEXT_FILE = Path("ontology") / "context.jsonld"
 _CONTEXT_NAME = CONTEXT_FILE.as_posix()
@@ -111,7 +110,7 @@ def load_context(root: str | os.PathLike[str] | None = None) -> dict[str, Any]:
 
 def write_atomically(data: bytes, target: str | os.PathLike[str]) -> None:
     """Write `data` to `target` so that readers never see a half-written file."""
-    from sdgkg.writes import replace_file
+    from sdgkg.store.writes import replace_file
 
     path = Path(target)
     try:

@@ -31,6 +31,18 @@ PREFIXES: dict[str, str] = {
 
 GRAPH_BASE = "https://w3id.org/sdgkg/graph/"
 
+# Namespaces and terms the code names itself, written once.
+RDF = PREFIXES["rdf"]
+RDFS = PREFIXES["rdfs"]
+XSD = PREFIXES["xsd"]
+SH = PREFIXES["sh"]
+SCHEMA = PREFIXES["schema"]
+RDF_TYPE = RDF + "type"
+RDF_LANG_STRING = RDF + "langString"
+XSD_STRING = XSD + "string"
+# The languages every entity is labelled in.
+LANGUAGES = ("kk", "en", "ru")
+
 # A local name that Turtle accepts unescaped (a safe subset of PN_LOCAL).
 _LOCAL = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
 _PREFIXED = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*):(.*)$")

@@ -38,8 +38,8 @@ __all__ = [
 
 def report(extractions: Sequence[Extraction], root: str | os.PathLike[str] | None = None):
     """One comparison per extraction, against the curated graph."""
-    from sdgkg.engine import EmbeddedEngine
-    from sdgkg.paths import resolve_root
+    from sdgkg.store.engine import EmbeddedEngine
+    from sdgkg.store.paths import resolve_root
 
     engine = EmbeddedEngine(curated_store(resolve_root(root)))
     return [compare(item, engine) for item in extractions]
@@ -79,14 +79,14 @@ def _check(found: Sequence[Extraction], root: Path | None, say: Callable[[str], 
 
 
 def _write(found: Sequence[Extraction], root: Path | None) -> int:
-    from sdgkg.validation import render_text as validation_text
+    from sdgkg.validation.report import render_text as validation_text
 
     result = write(found, root)
     if not result.conforms:
         _stderr(validation_text(result))
         _stderr("Error: the candidates do not validate with the graph; nothing was written\n")
         return 1
-    from sdgkg.paths import display_path, resolve_root
+    from sdgkg.store.paths import display_path, resolve_root
 
     data_root = resolve_root(root)
     for item in found:

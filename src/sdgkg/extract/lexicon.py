@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from sdgkg.engine import EmbeddedEngine
 from sdgkg.extract.documents import Passage
 from sdgkg.extract.morphology import Token, key, same_word, tokenize, words
-from sdgkg.terms import Term
+from sdgkg.rdfio.terms import Term
+from sdgkg.store.engine import EmbeddedEngine
 
 # Sources and quotations are named for people, not mentioned by these names in articles.
 _LABELS = """SELECT ?entity ?label ?lang WHERE {

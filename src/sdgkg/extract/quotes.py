@@ -15,8 +15,9 @@ import re
 from sdgkg.extract.documents import Passage
 from sdgkg.extract.lexicon import Mention
 from sdgkg.extract.morphology import same_word, tokenize, words
-from sdgkg.extract.rules import RDF_TYPE, SCHEMA, Context, find_phrase
-from sdgkg.terms import Term
+from sdgkg.extract.rules import Context, find_phrase
+from sdgkg.namespaces import RDF_TYPE, SCHEMA
+from sdgkg.rdfio.terms import Term
 
 ORG_POST = "http://www.w3.org/ns/org#Post"
 

@@ -25,17 +25,14 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from sdgkg.extract.documents import Document, Passage
 from sdgkg.extract.rules import Candidate
-from sdgkg.namespaces import PREFIXES
-from sdgkg.terms import Term, to_oxigraph
-from sdgkg.turtle import write_turtle
+from sdgkg.namespaces import PREFIXES, RDF, SCHEMA, XSD
+from sdgkg.rdfio.terms import Term, to_oxigraph
+from sdgkg.rdfio.turtle import write_turtle
 
 KGX = PREFIXES["kgx"]
-RDF = PREFIXES["rdf"]
 OA = PREFIXES["oa"]
 PROV = PREFIXES["prov"]
-SCHEMA = PREFIXES["schema"]
 SDGKG = PREFIXES["sdgkg"]
-XSD = PREFIXES["xsd"]
 SKOS = PREFIXES["skos"]
 DCTERMS = PREFIXES["dcterms"]
 

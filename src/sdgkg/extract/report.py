@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sdgkg.engine import Engine
 from sdgkg.extract.rules import Candidate
 from sdgkg.extract.run import Extraction
-from sdgkg.terms import Term
+from sdgkg.rdfio.terms import Term
+from sdgkg.store.engine import Engine
 
 _CURATED = """SELECT ?s ?p ?o ?start ?end ?doc WHERE {
   ?fact a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;

@@ -6,18 +6,16 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
-from sdgkg.engine import Engine
 from sdgkg.extract.documents import Document, Passage
 from sdgkg.extract.lexicon import Lexicon, Mention
 from sdgkg.extract.morphology import Token, content_words, same_word, tokenize, words
 from sdgkg.extract.patterns import Patterns, Role, Rule
-from sdgkg.terms import Term
+from sdgkg.namespaces import RDF_TYPE, XSD
+from sdgkg.rdfio.terms import Term
+from sdgkg.store.engine import Engine
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 SKOS_PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
 POSITION = "https://schema.org/position"
-SCHEMA = "https://schema.org/"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 _LABEL_COVERAGE = 0.75  # share of a label's content words an item must contain
 _ITEM_COVERAGE = 0.5  # share of an item's content words the label must account for
 

@@ -13,15 +13,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from sdgkg.engine import EmbeddedEngine
 from sdgkg.errors import InputError, SdgkgError
 from sdgkg.extract.documents import MAX_BYTES, Document, Passage, read_document, segment
 from sdgkg.extract.lexicon import Lexicon
 from sdgkg.extract.patterns import load_patterns
 from sdgkg.extract.rdf import KGX, Source, document_key, to_turtle
 from sdgkg.extract.rules import Candidate, Context, apply_patterns
-from sdgkg.graph import load_extra
-from sdgkg.paths import display_path, graph_files, resolve_root
+from sdgkg.store.engine import EmbeddedEngine
+from sdgkg.store.graph import load_extra
+from sdgkg.store.paths import display_path, graph_files, resolve_root
 
 OUTPUT_DIR = Path("kg") / "extracted"
 _LONG = 100_000  # characters: a document longer than a long article gets progress lines
@@ -147,7 +147,7 @@ def check(
 
 def write(extractions: Sequence[Extraction], root: str | os.PathLike[str] | None = None):
     """Validate the outputs together with the graph; only if they conform, write them all."""
-    from sdgkg.writes import locked  # one writer at a time, with `sdgkg add` and `fmt`
+    from sdgkg.store.writes import locked  # one writer at a time, with `sdgkg add` and `fmt`
 
     data_root = resolve_root(root)
     with locked(data_root):
@@ -161,7 +161,7 @@ def write(extractions: Sequence[Extraction], root: str | os.PathLike[str] | None
 def _write_all(extractions: Sequence[Extraction]) -> None:
     """Write every output to a temporary file beside it first, then put them all in place, so
     a failure while writing (a full disk) leaves every output as it was."""
-    from sdgkg.writes import durable_temp
+    from sdgkg.store.writes import durable_temp
 
     staged: list[tuple[Path, Path]] = []
     try:

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from sdgkg.engine import QueryResult, materialize, syntax_error
 from sdgkg.errors import QueryError
-from sdgkg.guard import screen_query
 from sdgkg.namespaces import PREFIXES
-from sdgkg.queries import without_bound
-from sdgkg.terms import Term, to_oxigraph
+from sdgkg.query.named import without_bound
+from sdgkg.rdfio.terms import Term, to_oxigraph
+from sdgkg.safety.screen import screen_query
+from sdgkg.store.engine import QueryResult, materialize, syntax_error
 
 
 class ResultTooLarge(QueryError):

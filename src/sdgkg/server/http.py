@@ -143,9 +143,9 @@ def build_site(
 ) -> Site:
     """Load the graph, the named queries and the JSON-LD context into a Site."""
     from sdgkg.export import load_context
-    from sdgkg.graph import load_graph
-    from sdgkg.paths import resolve_root
-    from sdgkg.queries import list_queries
+    from sdgkg.query.named import list_queries
+    from sdgkg.store.graph import load_graph
+    from sdgkg.store.paths import resolve_root
 
     data_root = resolve_root(root)
     ontology = data_root / "ontology" / "sdgkg.ttl"

@@ -13,7 +13,8 @@ from itertools import islice
 
 import pyoxigraph as ox
 
-from sdgkg.namespaces import PREFIXES
+from sdgkg.namespaces import PREFIXES, RDF_TYPE
+from sdgkg.rdfio.terms import Term, from_oxigraph, to_oxigraph
 from sdgkg.server.pages import (
     Labels,
     esc,
@@ -23,9 +24,7 @@ from sdgkg.server.pages import (
     local_path,
     term_html,
 )
-from sdgkg.terms import Term, from_oxigraph, to_oxigraph
 
-RDF_TYPE = PREFIXES["rdf"] + "type"
 _LABELS = {PREFIXES["skos"] + "prefLabel", PREFIXES["rdfs"] + "label"}
 # Incoming links from the reified statements are shown as evidence, not as links.
 _REIFICATION = {PREFIXES["rdf"] + "subject", PREFIXES["rdf"] + "object"}

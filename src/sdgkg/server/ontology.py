@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from sdgkg.namespaces import PREFIXES
+from sdgkg.rdfio.terms import from_oxigraph
 from sdgkg.server.pages import Labels, esc, iri_html, labels_rows, layout
-from sdgkg.terms import from_oxigraph
 
 _TERMS = """
 SELECT ?term ?kind ?comment

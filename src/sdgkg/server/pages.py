@@ -11,12 +11,11 @@ import urllib.parse
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from sdgkg.engine import QueryResult
-from sdgkg.namespaces import PREFIXES, compact
-from sdgkg.queries import NamedQuery
-from sdgkg.terms import Term
+from sdgkg.namespaces import LANGUAGES, PREFIXES, compact
+from sdgkg.query.named import NamedQuery
+from sdgkg.rdfio.terms import Term
+from sdgkg.store.engine import QueryResult
 
-LANGUAGES = ("kk", "en", "ru")
 ID_PATH = "/id/"
 ONTOLOGY_PATH = "/ontology"
 _ID_NS = PREFIXES["kg"]

@@ -14,7 +14,7 @@ import re
 import urllib.parse
 from dataclasses import dataclass
 
-from sdgkg.results import ResultFormat
+from sdgkg.query.results import ResultFormat
 from sdgkg.server.evaluate import Dataset
 
 HTML = "html"

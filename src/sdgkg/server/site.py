@@ -19,12 +19,11 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from sdgkg.engine import QueryResult
 from sdgkg.errors import QueryError, SdgkgError
 from sdgkg.namespaces import PREFIXES
-from sdgkg.queries import NamedQuery, bind_params
-from sdgkg.results import ResultFormat, render
-from sdgkg.serialize import to_jsonld, to_turtle
+from sdgkg.query.named import NamedQuery, bind_params
+from sdgkg.query.results import ResultFormat, render
+from sdgkg.rdfio.serialize import to_jsonld, to_turtle
 from sdgkg.server import pages
 from sdgkg.server.evaluate import Job, ResultTooLarge, evaluate
 from sdgkg.server.linkeddata import describe, resource_page
@@ -41,6 +40,7 @@ from sdgkg.server.protocol import (
     read_request,
 )
 from sdgkg.server.workers import WorkerCrashed, WorkerPool, WorkerTimeout, default_workers
+from sdgkg.store.engine import QueryResult
 
 STATIC = Path(__file__).resolve().parent / "static"
 CENTRE = PREFIXES["kg"] + "centre"

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 
 from sdgkg.errors import QueryError
 from sdgkg.namespaces import PREFIXES
-from sdgkg.terms import Term, from_oxigraph, to_oxigraph
+from sdgkg.rdfio.terms import Term, from_oxigraph, to_oxigraph
 
 T = TypeVar("T")
 ResultKind = Literal["select", "ask", "graph"]
@@ -122,7 +122,7 @@ def _capped(
     for count, item in enumerate(items, start=1):
         if limit is not None and count > limit:
             if too_many is None:
-                from sdgkg.limits import too_many_rows as too_many
+                from sdgkg.safety.limits import too_many_rows as too_many
             raise too_many(limit)
         yield item
 

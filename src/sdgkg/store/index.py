@@ -31,9 +31,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from sdgkg.digests import content_key
-from sdgkg.graph import load_files
-from sdgkg.paths import graph_files
+from sdgkg.store.digests import content_key
+from sdgkg.store.graph import load_files
+from sdgkg.store.paths import graph_files
 
 CACHE_ENV = "SDGKG_CACHE_DIR"
 NO_INDEX_ENV = "SDGKG_NO_INDEX"  # set (to anything) to always parse the files in memory
@@ -64,7 +64,7 @@ def wants_index(files: Sequence[Path]) -> bool:
 
 def open_index(root: Path) -> ox.Store:
     """A read-only Store of the graph files under `root`, built first if it is missing."""
-    from sdgkg.writes import reading  # hash and read the same files: never during an `add`
+    from sdgkg.store.writes import reading  # hash and read the same files: never during an `add`
 
     with reading(root):
         files = graph_files(root)
@@ -129,8 +129,8 @@ def query_store(root: str | os.PathLike[str] | None = None) -> ox.Store:
     Parsing in memory is 2-3 times faster than building the on-disk index, so the first query
     after a change answers as soon as a plain parse allows, and the next ones use the index.
     """
-    from sdgkg.graph import load_graph
-    from sdgkg.paths import resolve_root
+    from sdgkg.store.graph import load_graph
+    from sdgkg.store.paths import resolve_root
 
     data_root = resolve_root(root)
     files = graph_files(data_root)
@@ -158,7 +158,7 @@ def _build_in_background(root: Path, target: Path) -> None:
     ):
         return
     subprocess.Popen(
-        [sys.executable, "-m", "sdgkg.index", str(root)],
+        [sys.executable, "-m", "sdgkg.store.index", str(root)],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -167,7 +167,7 @@ def _build_in_background(root: Path, target: Path) -> None:
 
 
 def main(argv: Sequence[str]) -> int:
-    """`python -m sdgkg.index ROOT`: build the index of ROOT (what queries start)."""
+    """`python -m sdgkg.store.index ROOT`: build the index of ROOT (what queries start)."""
     os.nice(10)  # the query that started this build should keep the CPU first
     open_index(Path(argv[0]))
     return 0

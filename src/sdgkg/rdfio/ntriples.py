@@ -5,29 +5,22 @@ terms each) and writing them back out took most of an export's time. pyoxigraph 
 N-Triples in Rust: one `subject predicate object .` per line, IRIs and literals already
 escaped, and with the same string escapes the canonical Turtle writer uses except `\\b` and
 `\\f` (rewritten here as `\\u0008` and `\\u000C`). Splitting those lines and compacting the IRIs
-gives the very terms `sdgkg.turtle.term` writes, so `render_turtle` makes the same bytes; the
-JSON-LD writer reads the same N-Triples text (`sdgkg.jsonld_lines`). Graphs with blank nodes
+gives the very terms `sdgkg.rdfio.turtle.term` writes, so `render_turtle` makes the same bytes; the
+JSON-LD writer reads the same N-Triples text (`sdgkg.rdfio.jsonld`). Graphs with blank nodes
 (which need canonical labels) or triple terms go the reference way.
 """
 
 from __future__ import annotations
 
-import os
 import re
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pyoxigraph as ox
 
-from sdgkg.graph import graph_iri, load_files
-from sdgkg.halves import on_two_cores
-from sdgkg.namespaces import compact
-from sdgkg.paths import graph_files
-from sdgkg.turtle import (
-    RDF_TYPE,
-    XSD,
+from sdgkg.namespaces import RDF_TYPE, XSD, compact
+from sdgkg.parallel import on_two_cores
+from sdgkg.rdfio.turtle import (
     Blocks,
-    _is_canonical_bare,
+    is_canonical_bare,
     join_blocks,
     prefix_of,
     subject_block,
@@ -39,25 +32,6 @@ _BARE = {XSD + "integer", XSD + "boolean"}
 # One escape sequence of N-Triples, matched left to right so "\\\\b" is not taken for "\\b".
 _ESCAPE = re.compile(r"\\(?:u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
 _AS_TURTLE = {"\\b": "\\u0008", "\\f": "\\u000C"}
-
-
-def dump_files(root: Path) -> bytes:
-    """The graph files of `root` as one N-Triples text (duplicates kept), each file parsed into
-    its own store by a pool of threads: pyoxigraph lets go of the GIL while it parses, so on two
-    cores this takes less than half as long as loading one shared store (whose writes take a
-    lock) and dumping it, 1.2 s against 2.9 s at 1M triples. Errors are `load_graph`'s."""
-    from sdgkg.writes import reading  # never between the files of an `add`
-
-    files = graph_files(root)
-    workers = min(4, os.cpu_count() or 1)
-    with reading(root), ThreadPoolExecutor(max_workers=workers) as pool:
-        return b"".join(pool.map(lambda path: _dump_file(root, path), files))
-
-
-def _dump_file(root: Path, path: Path) -> bytes:
-    store = ox.Store()
-    load_files(store, root, [path])
-    return store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph_iri(root, path)))
 
 
 def dump_ntriples(store: ox.Store) -> bytes:
@@ -154,6 +128,6 @@ def _literal(obj: str) -> str:
     if suffix[0] == "@":
         return f'"{body}"{suffix}'
     datatype = suffix[3:-1]
-    if datatype in _BARE and _is_canonical_bare(body, datatype):
+    if datatype in _BARE and is_canonical_bare(body, datatype):
         return body
     return f'"{body}"^^{compact(datatype)}'

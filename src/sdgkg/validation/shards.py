@@ -14,31 +14,30 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from rdflib import Graph
-    from rdflib.term import Node
+from pyshacl.shapes_graph import ShapesGraph
+from rdflib import RDF, RDFS, SH, Graph
+from rdflib.namespace import OWL
+from rdflib.term import Node
+
+from sdgkg.parallel import fork_cores
 
 # Below this many data triples one run is quick and forking is not worth it.
 MIN_TRIPLES = 20_000
 MAX_WORKERS = 4
 
-Share = dict["Node", list["Node"]]  # shape -> the focus nodes to check it on
+Share = dict[Node, list[Node]]  # shape -> the focus nodes to check it on
 _work: Callable[[int], Any] | None = None  # what forked workers inherit
 
 
 def worker_count(data: Graph) -> int:
     """How many processes a validation of `data` should use (1: run in this process)."""
-    from sdgkg.halves import fork_cores  # the same rule as the export's forked half
-
     return 1 if len(data) < MIN_TRIPLES else min(fork_cores(), MAX_WORKERS)
 
 
 def focus_shares(data: Graph, shapes: Graph, count: int) -> list[Share]:
     """Every targeted shape's focus nodes, dealt round-robin into `count` shares."""
-    from pyshacl.shapes_graph import ShapesGraph
-
     shares: list[Share] = [{} for _ in range(count)]
     for shape in ShapesGraph(shapes).shapes:
         nodes = sorted(shape.focus_nodes(data), key=lambda node: node.n3())
@@ -50,9 +49,6 @@ def focus_shares(data: Graph, shapes: Graph, count: int) -> list[Share]:
 def with_targets(shapes: Graph, share: Share) -> Graph:
     """A copy of `shapes` whose shapes target exactly the focus nodes of `share`; shapes
     without any still serve as nested shapes (sh:node, sh:property)."""
-    from rdflib import RDF, RDFS, SH, Graph
-    from rdflib.namespace import OWL
-
     targets = {SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf}
     classes = {RDFS.Class, OWL.Class}  # a shape that is a class targets its instances
     copy = Graph()

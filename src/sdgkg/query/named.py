@@ -21,13 +21,13 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 
-from sdgkg.engine import EmbeddedEngine, Engine, QueryResult
 from sdgkg.errors import InputError, QueryError
-from sdgkg.guard import screen_query
-from sdgkg.limits import QueryLimits, call_with_timeout
-from sdgkg.namespaces import expand
-from sdgkg.paths import query_dir, resolve_root
-from sdgkg.terms import XSD, Term
+from sdgkg.namespaces import XSD, expand
+from sdgkg.rdfio.terms import Term
+from sdgkg.safety.limits import QueryLimits, call_with_timeout
+from sdgkg.safety.screen import screen_query
+from sdgkg.store.engine import EmbeddedEngine, Engine, QueryResult
+from sdgkg.store.paths import query_dir, resolve_root
 
 _HEADER = re.compile(r"^#\+\s*([\w-]+)\s*:\s*(.*?)\s*$")
 _NAME = re.compile(r"^[\w-]+(/[\w-]+)*$")
@@ -231,8 +231,8 @@ def run_query(
     bindings = bind_params(named, params or {})
     limits = limits or QueryLimits(None, None)
     if engine is None:
-        from sdgkg.graph import graph_names  # only the embedded engine loads
-        from sdgkg.index import query_store  # the persistent index for large graphs
+        from sdgkg.store.graph import graph_names  # only the embedded engine loads
+        from sdgkg.store.index import query_store  # the persistent index for large graphs
 
         data_root = resolve_root(root)
         screen_query(named.text, graph_names(data_root))

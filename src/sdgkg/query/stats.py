@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 
-from sdgkg.engine import EmbeddedEngine, Engine
-from sdgkg.terms import Term
+from sdgkg.rdfio.terms import Term
+from sdgkg.store.engine import EmbeddedEngine, Engine
 
 _TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
 _CLASSES = """SELECT ?class (COUNT(DISTINCT ?entity) AS ?n)

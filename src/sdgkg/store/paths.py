@@ -9,7 +9,7 @@ from sdgkg.errors import InputError
 
 ENV_VAR = "SDGKG_ROOT"
 DATA_DIRS = ("ontology", "kg", "shapes", "queries", "seeds")
-_PACKAGE_DIR = Path(__file__).resolve().parent
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent  # src/sdgkg, or sdgkg in site-packages
 
 
 def resolve_root(root: str | os.PathLike[str] | None = None) -> Path:

@@ -22,10 +22,8 @@ from collections.abc import Callable, Iterable, Iterator
 import pyoxigraph as ox
 
 from sdgkg.errors import InputError
-from sdgkg.namespaces import compact
+from sdgkg.namespaces import LANGUAGES, XSD, compact
 
-LANGUAGES = ("kk", "en", "ru")
-XSD = "http://www.w3.org/2001/XMLSchema#"
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _TAG = re.compile(rb"<(/)?[A-Za-z_][^<>]*?(/)?>")  # an element's start, end or empty tag
 MAX_DEPTH = 1000

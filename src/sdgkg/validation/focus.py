@@ -25,27 +25,23 @@ results equal those of a full run.
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import time
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pyoxigraph as ox
+from rdflib import BNode, Graph, URIRef
+from rdflib.collection import Collection
 
-from sdgkg.graph import load_extra
-from sdgkg.terms import Term
+from sdgkg.namespaces import RDF_TYPE, SH
+from sdgkg.rdfio.terms import Term
+from sdgkg.store.graph import load_extra
+from sdgkg.validation.report import ValidationReport, merged_with
+from sdgkg.validation.shacl import data_graph, run_shacl
 
-if TYPE_CHECKING:
-    from rdflib import Graph
-
-    from sdgkg.validation import ValidationReport, ValidationResult
-
-SH = "http://www.w3.org/ns/shacl#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 SUBCLASS = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
 REACH = 3
 ANY = "*"  # stands for every predicate, in Reads
@@ -80,9 +76,6 @@ class Reads:
 
 def shape_reads(shapes: Graph) -> Reads:
     """Collect the predicates a shapes graph reads, by direction."""
-    from rdflib import BNode, URIRef
-    from rdflib.collection import Collection
-
     sh = lambda name: URIRef(SH + name)  # noqa: E731
     forward, backward = set(), set()
     bounded = not any((None, sh(name), None) in shapes for name in _UNBOUNDED)
@@ -128,8 +121,6 @@ def shape_reads(shapes: Graph) -> Reads:
 def _class_targets(shapes: Graph, constraint: Any) -> set[str] | None:
     """The sh:targetClass of the shapes using a SPARQL constraint; None if a shape targets
     nodes some other way (then no delta analysis)."""
-    from rdflib import URIRef
-
     found: set[str] = set()
     for shape in shapes.subjects(URIRef(SH + "sparql"), constraint):
         other = ("targetNode", "targetSubjectsOf", "targetObjectsOf")
@@ -140,8 +131,6 @@ def _class_targets(shapes: Graph, constraint: Any) -> set[str] | None:
 
 
 def _declared_prefixes(shapes: Graph) -> Iterable[tuple[Any, Any]]:
-    from rdflib import URIRef
-
     for declaration in shapes.objects(None, URIRef(SH + "declare")):
         prefix = shapes.value(declaration, URIRef(SH + "prefix"))
         namespace = shapes.value(declaration, URIRef(SH + "namespace"))
@@ -327,119 +316,20 @@ def validate_delta(
     base_report: ValidationReport,
 ) -> ValidationReport | None:
     """The report of graph + new files, from a focus-node run; None when a full run is needed."""
-    from sdgkg import validation
-
     delta = ox.Store()
     load_extra(delta, new_files, root)
     reads = shape_reads(shapes)
     if needs_full_run(delta, reads):
         return None
     focus = affected_nodes(base, delta, reads)
-    data = validation._data_graph(neighbourhood([base, delta], focus, reads), {})
+    data = data_graph(neighbourhood([base, delta], focus, reads), {})
     shown = {Term.iri(n.value) for n in focus}
     # pySHACL's own focus_nodes option also filters the value nodes of nested shapes (a
     # sh:qualifiedValueShape then counts nothing), so validate the small graph whole and keep
     # the results of the affected nodes: the others' neighbourhoods are cut short.
-    fresh = tuple(r for r in validation._run(data, shapes).results if r.focus_node in shown)
-    return merge(base_report, fresh, shown)
-
-
-def merge(
-    base: ValidationReport, fresh: Sequence[ValidationResult], focus: set[Term]
-) -> ValidationReport:
-    """Base results for untouched nodes plus fresh results for the affected ones."""
-    from sdgkg.validation import Severity, ValidationReport, _sort_key
-
-    base_keys = {r.key() for r in base.results}
-    kept = [r for r in base.results if r.focus_node not in focus]
-    marked = [replace(r, introduced=r.key() not in base_keys) for r in fresh]
-    results = tuple(sorted(kept + marked, key=_sort_key))
-    conforms = not any(r.severity is Severity.VIOLATION for r in results)
-    return ValidationReport(conforms, results, report_turtle(results, conforms))
-
-
-def report_turtle(results: Sequence[ValidationResult], conforms: bool) -> str:
-    """A SHACL validation report graph built from results (for `--format turtle`)."""
-    lines = [
-        f"@prefix sh: <{SH}> .",
-        "",
-        "[] a sh:ValidationReport ;",
-        f"    sh:conforms {'true' if conforms else 'false'}" + (" ;" if results else " ."),
-    ]
-    for index, result in enumerate(results):
-        end = " ." if index == len(results) - 1 else " ;"
-        fields = [
-            f"sh:focusNode {result.focus_node.n3()}",
-            f"sh:resultSeverity sh:{result.severity.value.capitalize()}",
-            f"sh:resultMessage {json.dumps(result.message, ensure_ascii=False)}",
-            f"sh:sourceConstraintComponent {result.constraint_component.n3()}",
-        ]
-        if result.source_shape.kind == "iri":
-            fields.append(f"sh:sourceShape {result.source_shape.n3()}")
-        if result.path is not None and result.path.kind == "iri":
-            fields.append(f"sh:resultPath {result.path.n3()}")
-        if result.value is not None and result.value.kind != "bnode":
-            fields.append(f"sh:value {result.value.n3()}")
-        lines.append("    sh:result [ a sh:ValidationResult ; " + " ; ".join(fields) + " ]" + end)
-    return "\n".join(lines) + "\n"
+    fresh = tuple(r for r in run_shacl(data, shapes).results if r.focus_node in shown)
+    return merged_with(base_report, fresh, shown)
 
 
 # The graph's own report, cached per version of the graph and shapes files and of the code
 # that computes it (a new pySHACL or sdgkg may report differently).
-
-REPORTS = "reports-v2"  # the cache subfolder
-
-
-def report_key(root: Path, files: Iterable[Path]) -> str:
-    """The cache key of the report on `files`: their paths below `root` and contents, so a
-    copy of the graph (as `sdgkg add` validates it) has the key of the graph it will become."""
-    from importlib.metadata import version
-
-    from sdgkg.digests import content_key
-    from sdgkg.index import cache_dir
-
-    salt = f"report-v2 {version('sdgkg')} {version('pyshacl')}"
-    return content_key(root, list(files), salt, cache_dir())
-
-
-def load_cached_report(key: str) -> ValidationReport | None:
-    from sdgkg.index import cache_dir
-    from sdgkg.validation import Severity, ValidationReport, ValidationResult
-
-    path = cache_dir() / REPORTS / f"{key}.json"
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        os.utime(path)  # in use: not pruned
-    except (OSError, ValueError):
-        return None
-    results = []
-    for item in data["results"]:
-        terms = {k: Term(**v) if isinstance(v, dict) else v for k, v in item.items()}
-        terms["severity"] = Severity(terms["severity"])
-        results.append(ValidationResult(**terms))
-    return ValidationReport(data["conforms"], tuple(results), data["turtle"])
-
-
-def store_cached_report(key: str, report: ValidationReport) -> None:
-    from sdgkg.index import cache_dir
-    from sdgkg.writes import replace_file
-
-    folder = cache_dir() / REPORTS
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        results = [asdict(r) for r in report.results]
-        text = json.dumps(
-            {"conforms": report.conforms, "results": results, "turtle": report.report_turtle}
-        )
-        replace_file(folder / f"{key}.json", text.encode("utf-8"))
-        _prune_reports(folder)
-    except OSError:
-        pass  # a cache that cannot be written only costs time
-
-
-def _prune_reports(folder: Path) -> None:
-    # One report per version of the graph: those nobody read for a week are dead weight.
-    cutoff = time.time() - 7 * 86400
-    for path in folder.glob("*.json"):
-        if path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)

@@ -22,10 +22,10 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from sdgkg.engine import QueryResult, Row
 from sdgkg.errors import InputError, QueryError
 from sdgkg.namespaces import GRAPH_BASE, PREFIXES
-from sdgkg.terms import Term, from_oxigraph
+from sdgkg.rdfio.terms import Term, from_oxigraph
+from sdgkg.store.engine import QueryResult, Row
 
 # The named graph `push` writes when no --graph is given.
 PUSH_GRAPH = GRAPH_BASE + "all"

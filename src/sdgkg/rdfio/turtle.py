@@ -24,10 +24,8 @@ from pyoxigraph import (
 )
 
 from sdgkg.errors import InputError
-from sdgkg.namespaces import PREFIXES, compact
+from sdgkg.namespaces import PREFIXES, RDF_TYPE, XSD, compact
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 # Datatypes whose lexical form Turtle can write bare, when it is in canonical form.
 _BARE = {XSD + "integer", XSD + "boolean"}
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -130,12 +128,12 @@ def _literal(node: Literal) -> str:
     datatype = node.datatype.value
     if datatype == XSD + "string":
         return quoted
-    if datatype in _BARE and _is_canonical_bare(node.value, datatype):
+    if datatype in _BARE and is_canonical_bare(node.value, datatype):
         return node.value
     return f"{quoted}^^{compact(datatype)}"
 
 
-def _is_canonical_bare(value: str, datatype: str) -> bool:
+def is_canonical_bare(value: str, datatype: str) -> bool:
     if datatype == XSD + "boolean":
         return value in ("true", "false")
     return value.isdigit() and (value == "0" or not value.startswith("0"))

@@ -7,11 +7,11 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from sdgkg.engine import QueryResult, Row
 from sdgkg.errors import QueryError
 from sdgkg.formats import ResultFormat
-from sdgkg.serialize import to_jsonld, to_ntriples, to_turtle
-from sdgkg.terms import XSD_STRING, Term, to_oxigraph
+from sdgkg.rdfio.serialize import to_jsonld, to_ntriples, to_turtle
+from sdgkg.rdfio.terms import XSD_STRING, Term, to_oxigraph
+from sdgkg.store.engine import QueryResult, Row
 
 TABULAR = (
     ResultFormat.TABLE,

@@ -7,10 +7,8 @@ from typing import Literal as TypingLiteral
 
 import pyoxigraph as ox
 
-from sdgkg.namespaces import compact
+from sdgkg.namespaces import XSD, XSD_STRING, compact
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-XSD_STRING = XSD + "string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _BARE_TYPES = {XSD + "integer", XSD + "decimal", XSD + "double", XSD + "boolean"}
 

@@ -67,7 +67,7 @@ def _load(path: Path) -> dict[str, list]:
 
 
 def _store(path: Path, memo: dict[str, list]) -> None:
-    from sdgkg.writes import replace_file
+    from sdgkg.store.writes import replace_file
 
     # Entries of files that no longer exist would only grow the memo.
     live = {key: entry for key, entry in memo.items() if os.path.exists(key)}

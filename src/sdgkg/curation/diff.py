@@ -16,10 +16,11 @@ from pathlib import Path, PurePosixPath
 import pyoxigraph as ox
 
 from sdgkg.errors import InputError
-from sdgkg.graph import FORMATS, read_rdf_bytes, syntax_message
-from sdgkg.paths import resolve_root
-from sdgkg.serialize import canonical_triples
-from sdgkg.turtle import RDF_TYPE, term
+from sdgkg.namespaces import RDF_TYPE
+from sdgkg.rdfio.serialize import canonical_triples
+from sdgkg.rdfio.turtle import term
+from sdgkg.store.graph import FORMATS, read_rdf_bytes, syntax_message
+from sdgkg.store.paths import resolve_root
 
 PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
 

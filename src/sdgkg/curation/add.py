@@ -2,7 +2,7 @@
 
 An add plans the new content of every kg/ file it touches, validates the graph as it would
 be after the change (a temporary copy of the data root with the new files), and only if that
-conforms writes the files, all or nothing, under one lock (see `sdgkg.writes`).
+conforms writes the files, all or nothing, under one lock (see `sdgkg.store.writes`).
 
 Where new facts go, when `--to` is not given: a subject's facts go to the kg/ file that
 already describes it; a new subject goes to the file that describes the most subjects of its
@@ -18,25 +18,24 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from urllib.parse import unquote
 
 import pyoxigraph as ox
 
 from sdgkg.errors import InputError
-from sdgkg.graph import read_new_facts, read_rdf_bytes, syntax_message
-from sdgkg.inputs import line_of_subject
-from sdgkg.namespaces import GRAPH_BASE, compact
-from sdgkg.paths import (
+from sdgkg.namespaces import RDF_TYPE, compact
+from sdgkg.rdfio.screening import line_of_subject
+from sdgkg.rdfio.serialize import canonical_triples
+from sdgkg.rdfio.turtle import term, write_turtle
+from sdgkg.store.graph import read_new_facts, read_rdf_bytes, syntax_message
+from sdgkg.store.paths import (
     GENERATED_DIR,
     curated_files,
     display_path,
     is_installed_copy,
     resolve_root,
 )
-from sdgkg.serialize import canonical_triples
-from sdgkg.turtle import RDF_TYPE, term, write_turtle
+from sdgkg.store.writes import locked, write_files
 from sdgkg.validation import ValidationReport, ValidationResult, validate
-from sdgkg.writes import locked, write_files
 
 Facts = set[ox.Triple]
 
@@ -78,7 +77,7 @@ def add_facts(
 ) -> AddResult:
     """Add the facts of `files` (and take away those of `remove`) if the graph after the
     change conforms to the shapes; write the kg/ files unless `dry_run`."""
-    data_root = _editable_root(root)
+    data_root = editable_root(root)
     with locked(data_root):
         curated = read_curated(data_root)
         target = _target(data_root, to) if to is not None else None
@@ -90,11 +89,11 @@ def add_facts(
         changes = _changes(data_root, plan)
         if not report.conforms or dry_run:
             return AddResult(report, changes, written=False)
-        write_files(data_root, _changed_only(contents))
+        write_files(data_root, changed_only(contents))
     return AddResult(report, changes, written=True)
 
 
-def _editable_root(root: str | os.PathLike[str] | None) -> Path:
+def editable_root(root: str | os.PathLike[str] | None) -> Path:
     data_root = resolve_root(root)
     if is_installed_copy(data_root):
         raise InputError(
@@ -114,26 +113,6 @@ def read_curated(root: Path) -> dict[Path, Facts]:
         except SyntaxError as exc:
             raise InputError(syntax_message(display_path(path, root), exc)) from None
     return curated
-
-
-def check_subjects_unique(store: ox.Store, root: Path) -> None:
-    """Refuse a subject described in two kg/ files: each subject lives in one file."""
-    found = store.query(
-        f"""SELECT ?s (MIN(STR(?g)) AS ?first) (MAX(STR(?g)) AS ?last) WHERE {{
-             GRAPH ?g {{ ?s ?p ?o }} FILTER (STRSTARTS(STR(?g), "{GRAPH_BASE}kg/")
-             && !STRSTARTS(STR(?g), "{GRAPH_BASE}{GENERATED_DIR.as_posix()}/")) }}
-           GROUP BY ?s HAVING (COUNT(DISTINCT ?g) > 1) ORDER BY ?s LIMIT 1"""
-    )
-    for row in found:  # type: ignore[union-attr]
-        first, second = (unquote(row[n].value.removeprefix(GRAPH_BASE)) for n in ("first", "last"))
-        subject = row["s"]
-        text = (root / second).read_text(encoding="utf-8")
-        line = line_of_subject(text, subject.value)
-        name = compact(subject.value) if isinstance(subject, ox.NamedNode) else str(subject)
-        raise InputError(
-            f"{second}:{line}: {name} is already described in {first}; a subject lives in one file",
-            hint=f"move its facts into {first}",
-        )
 
 
 def _target(root: Path, to: str | os.PathLike[str]) -> Path:
@@ -295,22 +274,8 @@ def _changes(root: Path, plan: _Plan) -> tuple[FileChange, ...]:
     )
 
 
-def _changed_only(contents: Mapping[Path, bytes]) -> dict[Path, bytes]:
+def changed_only(contents: Mapping[Path, bytes]) -> dict[Path, bytes]:
     return {p: d for p, d in contents.items() if not p.exists() or p.read_bytes() != d}
-
-
-def format_files(root: str | os.PathLike[str] | None = None, check: bool = False) -> list[str]:
-    """Rewrite every curated kg/ file (not the generated kg/extracted/) in canonical form
-    (or, with `check`, only list those that are not); return the files changed (or to be)."""
-    data_root = _editable_root(root)
-    with locked(data_root):
-        contents = {
-            path: render_checked(facts, path) for path, facts in read_curated(data_root).items()
-        }
-        changed = _changed_only(contents)
-        if changed and not check:
-            write_files(data_root, changed)
-    return sorted(display_path(path, data_root) for path in changed)
 
 
 def render_changes(result: AddResult) -> str:

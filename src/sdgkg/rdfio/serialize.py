@@ -7,11 +7,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from sdgkg.jsonld import write_jsonld
-from sdgkg.namespaces import PREFIXES
-from sdgkg.turtle import write_turtle
-
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+from sdgkg.namespaces import PREFIXES, RDF_TYPE
+from sdgkg.rdfio.jsonld import write_jsonld
+from sdgkg.rdfio.turtle import write_turtle
 
 
 def canonical_triples(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
