@@ -12,9 +12,9 @@ import pyoxigraph as ox
 import pytest
 from typer.testing import Result
 
+from sdgkg import load_graph
 from sdgkg.rdfio.turtle import write_turtle
 from sdgkg.store import writes
-from sdgkg.store.graph import load_graph
 
 from .test_safety import snapshot
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from sdgkg.store.graph import load_graph
+from sdgkg import load_graph
 from sdgkg.store.index import query_store
 from sdgkg.validation import focus as delta
 from sdgkg.validation import shacl as validation

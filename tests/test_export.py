@@ -10,8 +10,8 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from sdgkg.export import ExportFormat, export_graph, write_atomically
-from sdgkg.store.graph import load_graph
+from sdgkg import export_graph, load_graph
+from sdgkg.export import ExportFormat, write_atomically
 
 SYNTAX = {"turtle": "turtle", "nt": "nt", "xml": "xml", "jsonld": "json-ld"}
 

@@ -5,8 +5,9 @@ import sys
 import pyoxigraph as ox
 import pytest
 
+from sdgkg import load_graph
 from sdgkg.errors import InputError
-from sdgkg.store.graph import load_extra, load_graph
+from sdgkg.store.graph import load_extra
 
 
 def test_each_file_gets_its_own_named_graph(root):

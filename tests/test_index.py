@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sdgkg.query.named import run_query
+from sdgkg import run_query
 from sdgkg.store import index
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"

@@ -11,13 +11,14 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from sdgkg import export_graph, load_graph
 from sdgkg.errors import InputError
-from sdgkg.export import export_graph, load_context
+from sdgkg.export import load_context
 from sdgkg.rdfio.jsonld import jsonld_from_ntriples, write_jsonld
 from sdgkg.rdfio.ntriples import dump_ntriples, turtle_from_ntriples
 from sdgkg.rdfio.serialize import to_jsonld, to_turtle
 from sdgkg.rdfio.turtle import write_turtle
-from sdgkg.store.graph import dump_files, load_graph
+from sdgkg.store.graph import dump_files
 
 CHECKOUT = Path(__file__).resolve().parents[1]
 W3C_TURTLE = CHECKOUT.parent / "shared" / "w3c-tests" / "rdf" / "rdf11" / "rdf-turtle"

@@ -11,12 +11,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from sdgkg import QueryError, list_queries, resolve_query, run_query
+from sdgkg import QueryError, export_graph, list_queries, load_graph, resolve_query, run_query
 from sdgkg.cli import app
 from sdgkg.errors import InputError
 from sdgkg.rdfio.terms import Term
 from sdgkg.store.engine import QueryResult
-from sdgkg.store.graph import load_graph
 from sdgkg.store.remote import PUSH_GRAPH, RemoteEngine, bind_values, push_graph, with_prefixes
 from tests.conftest import REPO
 from tests.peers import Peer, free_port
@@ -41,8 +40,8 @@ def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
     try:
         peer.wait_for(base + "/query?query=ASK%7B%7D")
-        push_graph(base + "/store", root=REPO)
-        push_graph(base + "/store", "default", root=REPO)
+        push_graph(base + "/store", export_graph("nt", REPO))
+        push_graph(base + "/store", export_graph("nt", REPO), "default")
         yield base
     finally:
         peer.stop()
@@ -149,7 +148,7 @@ def test_push_replaces_the_graph(oxigraph: str) -> None:
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     remote = RemoteEngine(oxigraph + "/query", default_graph=PUSH_GRAPH)
     before = remote.query(count).rows
-    report = push_graph(oxigraph + "/store", root=REPO)
+    report = push_graph(oxigraph + "/store", export_graph("nt", REPO))
     assert remote.query(count).rows == before  # replaced, not added twice
     assert before[0][0] == Term.literal(
         str(report.triples), "http://www.w3.org/2001/XMLSchema#integer"
@@ -249,7 +248,7 @@ def test_union_default_graph_server_needs_no_graph_option(tmp_path: Path) -> Non
     base = f"http://127.0.0.1:{port}"
     try:
         peer.wait_for(base + "/query?query=ASK%7B%7D")
-        push_graph(base + "/store", root=REPO)
+        push_graph(base + "/store", export_graph("nt", REPO))
         result = run_query("countries-served", root=REPO, engine=RemoteEngine(base + "/query"))
         assert result == run_query("countries-served", root=REPO)
     finally:

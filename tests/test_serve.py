@@ -16,11 +16,10 @@ import pyoxigraph as ox
 import pytest
 from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
 
-from sdgkg import ResultFormat, render, run_query
+from sdgkg import ResultFormat, load_graph, render, run_query
 from sdgkg.server.http import ServerConfig, allowed_host_values
 from sdgkg.server.protocol import negotiate
 from sdgkg.server.workers import default_workers
-from sdgkg.store.graph import load_graph
 from sdgkg.store.remote import RemoteEngine
 from tests.conftest import REPO
 from tests.peers import free_port, start_sdgkg_serve

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from rdflib import OWL, RDF, RDFS, SH, Graph, Literal, Namespace
 
+from sdgkg import load_graph
 from sdgkg import parallel as halves
-from sdgkg.store.graph import load_graph
 from sdgkg.validation import shacl as validation
 from sdgkg.validation import shards as shacl_workers
 

@@ -12,10 +12,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from sdgkg.curation.add import add_facts
+from sdgkg import add_facts, validate
 from sdgkg.errors import InputError
 from sdgkg.rdfio.turtle import write_turtle
-from sdgkg.validation import validate
 
 from .test_safety import snapshot
 

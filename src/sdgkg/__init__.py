@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 _EXPORTS: dict[str, str] = {
     "EmbeddedEngine": "sdgkg.store.engine",
     "Engine": "sdgkg.store.engine",
-    "ExportFormat": "sdgkg.export",
+    "ExportFormat": "sdgkg.formats",
     "GraphStats": "sdgkg.query.stats",
     "InputError": "sdgkg.errors",
     "NamedQuery": "sdgkg.query.named",
@@ -19,44 +19,47 @@ _EXPORTS: dict[str, str] = {
     "Param": "sdgkg.query.named",
     "QueryError": "sdgkg.errors",
     "QueryResult": "sdgkg.store.engine",
-    "ResultFormat": "sdgkg.query.results",
+    "ResultFormat": "sdgkg.formats",
     "SdgkgError": "sdgkg.errors",
     "Severity": "sdgkg.validation",
     "Term": "sdgkg.rdfio.terms",
     "ValidationReport": "sdgkg.validation",
     "ValidationResult": "sdgkg.validation",
+    "add_facts": "sdgkg.api",
     "bind_params": "sdgkg.query.named",
-    "export_graph": "sdgkg.export",
+    "export_graph": "sdgkg.api",
     "graph_stats": "sdgkg.query.stats",
-    "list_queries": "sdgkg.query.named",
+    "list_queries": "sdgkg.api",
     "load_extra": "sdgkg.store.graph",
-    "load_graph": "sdgkg.store.graph",
+    "load_graph": "sdgkg.api",
     "render": "sdgkg.query.results",
-    "resolve_query": "sdgkg.query.named",
+    "resolve_query": "sdgkg.api",
     "resolve_root": "sdgkg.store.paths",
-    "run_query": "sdgkg.query.named",
-    "validate": "sdgkg.validation",
+    "run_query": "sdgkg.api",
+    "validate": "sdgkg.api",
 }
 
 if TYPE_CHECKING:
-    from sdgkg.errors import InputError, QueryError, SdgkgError
-    from sdgkg.export import ExportFormat, export_graph
-    from sdgkg.namespaces import PREFIXES
-    from sdgkg.query.named import (
-        NamedQuery,
-        Param,
-        bind_params,
+    from sdgkg.api import (
+        add_facts,
+        export_graph,
         list_queries,
+        load_graph,
         resolve_query,
         run_query,
+        validate,
     )
-    from sdgkg.query.results import ResultFormat, render
+    from sdgkg.errors import InputError, QueryError, SdgkgError
+    from sdgkg.formats import ExportFormat, ResultFormat
+    from sdgkg.namespaces import PREFIXES
+    from sdgkg.query.named import NamedQuery, Param, bind_params
+    from sdgkg.query.results import render
     from sdgkg.query.stats import GraphStats, graph_stats
     from sdgkg.rdfio.terms import Term
     from sdgkg.store.engine import EmbeddedEngine, Engine, QueryResult
-    from sdgkg.store.graph import load_extra, load_graph
+    from sdgkg.store.graph import load_extra
     from sdgkg.store.paths import resolve_root
-    from sdgkg.validation import Severity, ValidationReport, ValidationResult, validate
+    from sdgkg.validation import Severity, ValidationReport, ValidationResult
 
 
 def __getattr__(name: str) -> Any:
@@ -89,6 +92,7 @@ __all__ = [
     "Term",
     "ValidationReport",
     "ValidationResult",
+    "add_facts",
     "bind_params",
     "export_graph",
     "graph_stats",

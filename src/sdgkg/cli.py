@@ -12,15 +12,23 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
 
-from sdgkg.errors import SdgkgError
-from sdgkg.formats import ExportFormat, ResultFormat
+from sdgkg.errors import ExtractionFailed, QueryTimeout, SdgkgError, error_lines
+from sdgkg.formats import ExportFormat, ReportFormat, ResultFormat, ValidateFormat
+from sdgkg.safety.limits import (
+    DEFAULT_MAX_ROWS,
+    DEFAULT_TIMEOUT,
+    ROWS_ENV,
+    SERVER_MAX_ROWS,
+    SERVER_TIMEOUT,
+    TIMEOUT_ENV,
+    QueryLimits,
+)
 
 
 class _FunnelGroup(TyperGroup):
@@ -39,9 +47,7 @@ class _FunnelGroup(TyperGroup):
 
 
 def _fail(ctx: Any, message: str, hint: str | None, code: int) -> NoReturn:
-    typer.echo(f"Error: {message}", err=True)
-    if hint:
-        typer.echo(f"Hint: {hint}", err=True)
+    sys.stderr.write(error_lines(message, hint))
     raise typer.Exit(code)
 
 
@@ -59,20 +65,24 @@ app = typer.Typer(
 )
 
 
-@dataclass(frozen=True)
+@dataclass
 class Settings:
-    root: Path | None
+    root_option: Path | None
+    resolved: Path | None = None
+
+    def root(self) -> Path:
+        """The data root, resolved once for the whole command (the edge that decides it)."""
+        if self.resolved is None:
+            from sdgkg.store.paths import resolve_root
+
+            self.resolved = resolve_root(self.root_option)
+        return self.resolved
 
 
-class ValidateFormat(StrEnum):
-    TEXT = "text"
-    TURTLE = "turtle"
-    JSON = "json"
-
-
-class ReportFormat(StrEnum):
-    TEXT = "text"
-    JSON = "json"
+# Options shared by several commands, declared once.
+ReportFormatOption = Annotated[
+    ReportFormat, typer.Option("--format", "-f", help="text for people, json for programs.")
+]
 
 
 def _version(value: bool) -> None:
@@ -102,11 +112,12 @@ def _main(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
 ) -> None:
-    ctx.obj = Settings(root=root)
+    ctx.obj = Settings(root)
 
 
-def _root(ctx: typer.Context) -> Path | None:
-    return ctx.obj.root if isinstance(ctx.obj, Settings) else None
+def _root(ctx: typer.Context) -> Path:
+    settings = ctx.obj if isinstance(ctx.obj, Settings) else Settings(None)
+    return settings.root()
 
 
 def _emit(data: bytes | str) -> None:
@@ -145,7 +156,8 @@ def query(
             "--timeout",
             metavar="SECONDS",
             min=0,
-            help="Stop the query after SECONDS (0: no limit). Default: $SDGKG_QUERY_TIMEOUT or 30.",
+            help=f"Stop the query after SECONDS (0: no limit). "
+            f"Default: ${TIMEOUT_ENV} or {DEFAULT_TIMEOUT:g}.",
         ),
     ] = None,
     max_rows: Annotated[
@@ -155,7 +167,7 @@ def query(
             metavar="N",
             min=0,
             help="Fail if the result has more than N rows (0: no limit). "
-            "Default: $SDGKG_MAX_ROWS or 100000.",
+            f"Default: ${ROWS_ENV} or {DEFAULT_MAX_ROWS}.",
         ),
     ] = None,
     endpoint: Annotated[
@@ -181,9 +193,7 @@ def query(
     """
     from sdgkg.query.named import parse_assignments, run_query
     from sdgkg.query.results import default_format, render
-    from sdgkg.safety.limits import QueryLimits, QueryTimeout
 
-    root = _root(ctx)
     limits = QueryLimits.resolve(timeout, max_rows)
     engine = None
     if endpoint or graph:
@@ -193,6 +203,7 @@ def query(
         allow_url(endpoint or "")  # the one server this command talks to
         engine = remote_engine(endpoint, graph)
     try:
+        root = _root(ctx) if engine is None or _names_a_query(query) else None
         result = run_query(query, parse_assignments(param or []), root, engine, limits)
     except QueryTimeout as exc:
         _stop_now(exc)
@@ -201,16 +212,21 @@ def query(
     if chosen is ResultFormat.JSONLD:
         from sdgkg.export import load_context
 
-        context = load_context(root)
+        context = load_context(_root(ctx))
     _emit(render(result, chosen, context))
+
+
+def _names_a_query(text: str) -> bool:
+    """Whether a remote query still needs the data root: a NAME, not SPARQL or a file."""
+    from sdgkg.query.named import is_query_name
+
+    return is_query_name(text)
 
 
 @app.command("queries")
 def list_named_queries(
     ctx: typer.Context,
-    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")] = (
-        ReportFormat.TEXT
-    ),
+    fmt: ReportFormatOption = ReportFormat.TEXT,
 ) -> None:
     """List the named queries (name and title).
 
@@ -247,12 +263,12 @@ def export(
     \b
     Examples:
       sdgkg export > sdgkg.ttl
-      sdgkg export --format jsonld --output sdgkg.rdfio.jsonld
+      sdgkg export --format jsonld --output sdgkg.jsonld
       sdgkg export --format trig      (one named graph per source file)
     """
     from sdgkg.export import export_graph, write_atomically
 
-    data = export_graph(fmt, _root(ctx))
+    data = export_graph(_root(ctx), fmt)
     if output is None:
         _emit(data)
     else:
@@ -299,9 +315,7 @@ def validate(
 @app.command()
 def stats(
     ctx: typer.Context,
-    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")] = (
-        ReportFormat.TEXT
-    ),
+    fmt: ReportFormatOption = ReportFormat.TEXT,
 ) -> None:
     """Summarise the graph: triples, entities by class, labels by language, evidence.
 
@@ -342,9 +356,7 @@ def extract(
     report: Annotated[
         bool, typer.Option("--report", help="Compare with the curated graph; write nothing.")
     ] = False,
-    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = (
-        ReportFormat.TEXT
-    ),
+    fmt: ReportFormatOption = ReportFormat.TEXT,
     max_size: Annotated[
         float, typer.Option("--max-size", metavar="MB", help="Refuse larger documents.")
     ] = 2.0,
@@ -361,12 +373,34 @@ def extract(
       sdgkg extract --check                 (exit 1 if kg/extracted/ is stale)
       sdgkg extract --report                (precision and recall on the seed)
     """
-    from sdgkg.extract import run_command
+    from sdgkg import extract as extraction
+    from sdgkg.store.paths import display_path
+    from sdgkg.validation.report import render_text
 
-    code = run_command(
-        files or [], _root(ctx), lang, output, check, report, fmt.value, int(max_size * 1e6), _emit
-    )
-    raise typer.Exit(code)
+    root = _root(ctx)
+    progress = extraction.stderr_progress
+    found = extraction.extract(files or [], root, lang, output, int(max_size * 1e6), progress)
+    if report:
+        comparisons = extraction.report(found, root)
+        render = extraction.render_json if fmt is ReportFormat.JSON else extraction.render_text
+        _emit(render(comparisons))
+    if check:
+        stale = extraction.check(found, root)
+        if stale:
+            raise ExtractionFailed(f"{'; '.join(stale)}: run `sdgkg extract` and commit the result")
+        if not report:
+            _emit("".join(f"{item.output.name} is up to date\n" for item in found))
+    elif not report:
+        result = extraction.write(found, root)
+        if not result.conforms:
+            sys.stderr.write(render_text(result))
+            raise ExtractionFailed(
+                "the candidates do not validate with the graph; nothing was written"
+            )
+        for item in found:
+            shown = display_path(item.output, root)
+            counts = f"{len(item.candidates)} candidates, {len(item.passages)} passages"
+            sys.stderr.write(f"extract: {item.document.shown}: {counts} -> {shown}\n")
 
 
 @app.command()
@@ -391,11 +425,12 @@ def push(
       sdgkg push --endpoint http://localhost:7878/store
       sdgkg push --endpoint http://localhost:3030/sdgkg/data --graph https://example.org/g
     """
+    from sdgkg.export import export_graph
     from sdgkg.safety.network import allow_url
     from sdgkg.store.remote import push_graph
 
     allow_url(endpoint)  # the one server this command talks to
-    pushed = push_graph(endpoint, graph, _root(ctx))
+    pushed = push_graph(endpoint, export_graph(_root(ctx), ExportFormat.NT), graph)
     typer.echo(f"Pushed {pushed.triples} triples to {pushed.graph} at {endpoint}", err=True)
 
 
@@ -406,10 +441,10 @@ def serve(
     port: Annotated[int, typer.Option(help="Port (0: any free port).", min=0, max=65535)] = 8000,
     timeout: Annotated[
         float, typer.Option(help="Seconds a query may run before it is stopped.", min=0.01)
-    ] = 10.0,
+    ] = SERVER_TIMEOUT,
     max_rows: Annotated[
         int, typer.Option(help="Most rows (or triples) a query may return.", min=1)
-    ] = 10_000,
+    ] = SERVER_MAX_ROWS,
     workers: Annotated[
         int | None,
         typer.Option(help="Query worker processes [default: two per CPU, at most 16].", min=1),
@@ -427,10 +462,10 @@ def serve(
       sdgkg serve                      (then open http://127.0.0.1:8000/)
       sdgkg serve --port 8080 --timeout 5 --max-rows 1000
     """
-    from sdgkg.server import Limits, ServerConfig
+    from sdgkg.server import ServerConfig
     from sdgkg.server import serve as run_server
 
-    limits = Limits(timeout=timeout, max_rows=max_rows)
+    limits = QueryLimits(timeout=timeout, max_rows=max_rows)
     hosts = tuple(allow_host or ())
     chosen = {"workers": workers} if workers else {}  # else ServerConfig's default
     run_server(_root(ctx), ServerConfig(host, port, limits, allowed_hosts=hosts, **chosen))
@@ -532,9 +567,7 @@ def _stop_now(exc: SdgkgError) -> NoReturn:
     cancelled, and exiting the process is what stops it."""
     import os
 
-    typer.echo(f"Error: {exc.message}", err=True)
-    if exc.hint:
-        typer.echo(f"Hint: {exc.hint}", err=True)
+    sys.stderr.write(error_lines(exc.message, exc.hint))
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(exc.exit_code)

@@ -16,33 +16,31 @@ from sdgkg.errors import InputError
 from sdgkg.formats import ExportFormat
 from sdgkg.namespaces import PREFIXES
 from sdgkg.rdfio.jsonld import jsonld_from_ntriples, write_jsonld
-from sdgkg.rdfio.ntriples import turtle_from_ntriples
+from sdgkg.rdfio.ntriples import bytes_written, turtle_from_ntriples
 from sdgkg.rdfio.serialize import canonical_triples, to_jsonld, to_ntriples, to_rdfxml, to_turtle
 from sdgkg.rdfio.turtle import write_turtle
+from sdgkg.store.engine import EmbeddedEngine
 from sdgkg.store.graph import dump_files, load_graph
-from sdgkg.store.paths import resolve_root
+from sdgkg.store.writes import replace_file
 
 CONTEXT_FILE = Path("ontology") / "context.jsonld"
 _CONTEXT_NAME = CONTEXT_FILE.as_posix()
 
 
-def export_graph(
-    fmt: ExportFormat | str = ExportFormat.TURTLE, root: str | os.PathLike[str] | None = None
-) -> bytes:
+def export_graph(root: Path, fmt: ExportFormat | str = ExportFormat.TURTLE) -> bytes:
     """The graph (ontology/ and kg/) serialized in `fmt`; the same data gives the same bytes."""
     fmt = ExportFormat(fmt)
-    data_root = resolve_root(root)
     if fmt in (ExportFormat.TURTLE, ExportFormat.JSONLD):
         # Fastest: regroup pyoxigraph's own N-Triples text, no Python object per triple.
-        data = dump_files(data_root)
+        data = dump_files(root)
         with _no_gc_pauses():  # None: blank nodes, which the reference writers label
             if fmt is ExportFormat.TURTLE and (text := turtle_from_ntriples(data)) is not None:
                 return text.encode("utf-8")
             if fmt is ExportFormat.JSONLD:
-                written = jsonld_from_ntriples(data, load_context(data_root))
+                written = jsonld_from_ntriples(data, load_context(root))
                 if written is not None:
                     return written
-    store = load_graph(data_root)
+    store = load_graph(root)
     if fmt in (ExportFormat.NQUADS, ExportFormat.TRIG):
         return _dataset(store, fmt)
     if fmt in (ExportFormat.TURTLE, ExportFormat.JSONLD) and not _has_blank_nodes(store):
@@ -51,7 +49,7 @@ def export_graph(
         triples_of = (quad.triple for quad in store)
         if fmt is ExportFormat.TURTLE:
             return write_turtle(triples_of).encode("utf-8")
-        return write_jsonld(triples_of, load_context(data_root))
+        return write_jsonld(triples_of, load_context(root))
     triples = [quad.triple for quad in store]
     if fmt is ExportFormat.TURTLE:
         return to_turtle(triples)
@@ -59,7 +57,7 @@ def export_graph(
         return to_ntriples(triples)
     if fmt is ExportFormat.XML:
         return to_rdfxml(triples)
-    return to_jsonld(triples, load_context(data_root))
+    return to_jsonld(triples, load_context(root))
 
 
 @contextmanager
@@ -78,7 +76,7 @@ def _no_gc_pauses() -> Iterator[None]:
 
 def _has_blank_nodes(store: ox.Store) -> bool:
     ask = "ASK { GRAPH ?g { ?s ?p ?o FILTER (isBlank(?s) || isBlank(?o)) } }"
-    return bool(store.query(ask))
+    return bool(EmbeddedEngine(store).query(ask).boolean)
 
 
 def _dataset(store: ox.Store, fmt: ExportFormat) -> bytes:
@@ -91,13 +89,13 @@ def _dataset(store: ox.Store, fmt: ExportFormat) -> bytes:
         triples = canonical_triples(quad.triple for quad in found)
         quads += [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
     if fmt is ExportFormat.NQUADS:
-        return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
-    return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+        return bytes_written(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+    return bytes_written(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES))
 
 
-def load_context(root: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+def load_context(root: Path) -> dict[str, Any]:
     """The project's JSON-LD context (the value of "@context" in ontology/context.jsonld)."""
-    path = resolve_root(root) / CONTEXT_FILE
+    path = root / CONTEXT_FILE
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -110,8 +108,6 @@ def load_context(root: str | os.PathLike[str] | None = None) -> dict[str, Any]:
 
 def write_atomically(data: bytes, target: str | os.PathLike[str]) -> None:
     """Write `data` to `target` so that readers never see a half-written file."""
-    from sdgkg.store.writes import replace_file
-
     path = Path(target)
     try:
         replace_file(path, data)

@@ -20,6 +20,19 @@ class ResultFormat(StrEnum):
     NT = "nt"
 
 
+class ValidateFormat(StrEnum):
+    TEXT = "text"
+    TURTLE = "turtle"
+    JSON = "json"
+
+
+class ReportFormat(StrEnum):
+    """A summary for people (text) or for programs (JSON): queries, stats, extract's report."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
 class ExportFormat(StrEnum):
     TURTLE = "turtle"
     NT = "nt"

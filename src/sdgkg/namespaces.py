@@ -42,6 +42,8 @@ RDF_LANG_STRING = RDF + "langString"
 XSD_STRING = XSD + "string"
 # The languages every entity is labelled in.
 LANGUAGES = ("kk", "en", "ru")
+# A well-formed language tag (BCP 47's shape: letters, then subtags of letters and digits).
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
 
 # A local name that Turtle accepts unescaped (a safe subset of PN_LOCAL).
 _LOCAL = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")

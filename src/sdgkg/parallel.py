@@ -1,4 +1,11 @@
-"""Running a pure-Python function over the two halves of a list on two cores at once.
+"""How work is spread over cores: the one place that decides, for every parallel path.
+
+- `usable_cores`: the CPUs this process may run on; every count below starts from it.
+- `map_in_threads`: work that releases the GIL (pyoxigraph parsing), one thread per core.
+- `on_two_cores` and `fork_cores`: pure-Python work (export's halves, validation's shares) in
+  forked children, only where forking is safe.
+- `detached`: a background process that outlives the command (the index build), at low priority.
+The query server sizes its worker pool from `usable_cores` too (`sdgkg.server.workers`).
 
 Pure-Python work holds the GIL, so threads cannot share it out: the second half goes to a
 forked child, which sees the list without copying it, and sends its result back pickled
@@ -12,12 +19,41 @@ from __future__ import annotations
 
 import os
 import pickle
+import subprocess
+import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+
+def usable_cores() -> int:
+    """The CPUs this process may run on (its affinity mask where the system has one)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def map_in_threads(work: Callable[[T], R], items: Iterable[T], most: int) -> list[R]:
+    """[work(item) for item in items] on up to `most` threads, one per usable core: for work
+    that lets go of the GIL, such as pyoxigraph's parsers."""
+    with ThreadPoolExecutor(max_workers=max(1, min(most, usable_cores()))) as pool:
+        return list(pool.map(work, items))
+
+
+def detached(argv: Sequence[str]) -> None:
+    """Start `python ARGV...` in the background, in its own session (it outlives the command
+    and never receives its Ctrl-C), with no standard streams; it lowers its own priority."""
+    subprocess.Popen(
+        [sys.executable, *argv],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
 
 
 def on_two_cores(work: Callable[[list[T]], R], items: list[T], cut: int) -> tuple[R, R]:
@@ -48,7 +84,7 @@ def fork_cores() -> int:
     another thread running) or pointless (one core)."""
     if not hasattr(os, "fork") or threading.active_count() != 1:
         return 1
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    return usable_cores()
 
 
 def _can_fork() -> bool:

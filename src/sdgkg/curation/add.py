@@ -32,7 +32,6 @@ from sdgkg.store.paths import (
     curated_files,
     display_path,
     is_installed_copy,
-    resolve_root,
 )
 from sdgkg.store.writes import locked, write_files
 from sdgkg.validation import ValidationReport, ValidationResult, validate
@@ -69,7 +68,7 @@ class _Plan:
 
 def add_facts(
     files: Sequence[str | os.PathLike[str]],
-    root: str | os.PathLike[str] | None = None,
+    root: Path,
     *,
     remove: Sequence[str | os.PathLike[str]] = (),
     to: str | os.PathLike[str] | None = None,
@@ -77,30 +76,30 @@ def add_facts(
 ) -> AddResult:
     """Add the facts of `files` (and take away those of `remove`) if the graph after the
     change conforms to the shapes; write the kg/ files unless `dry_run`."""
-    data_root = editable_root(root)
-    with locked(data_root):
-        curated = read_curated(data_root)
-        target = _target(data_root, to) if to is not None else None
+    root = editable_root(root)
+    with locked(root):
+        curated = read_curated(root)
+        target = _target(root, to) if to is not None else None
         new = {Path(p): read_new_facts(Path(p), display_path(Path(p), None)) for p in files}
         gone = {Path(p): read_new_facts(Path(p), display_path(Path(p), None)) for p in remove}
-        plan = _plan(data_root, curated, new, gone, target)
+        plan = _plan(root, curated, new, gone, target)
         contents = {path: render_checked(facts, path) for path, facts in plan.files.items()}
-        report = _validate_after(data_root, contents)
-        changes = _changes(data_root, plan)
+        report = _validate_after(root, contents)
+        changes = _changes(root, plan)
         if not report.conforms or dry_run:
             return AddResult(report, changes, written=False)
-        write_files(data_root, changed_only(contents))
+        write_files(root, changed_only(contents))
     return AddResult(report, changes, written=True)
 
 
-def editable_root(root: str | os.PathLike[str] | None) -> Path:
-    data_root = resolve_root(root)
-    if is_installed_copy(data_root):
+def editable_root(root: Path) -> Path:
+    """`root` itself, unless it is the copy installed with the package (never edited)."""
+    if is_installed_copy(root):
         raise InputError(
             "the data installed with the package is not edited",
             hint="run from your checkout, or pass --root DIR (or set SDGKG_ROOT)",
         )
-    return data_root
+    return root
 
 
 def read_curated(root: Path) -> dict[Path, Facts]:
@@ -139,11 +138,11 @@ def _plan(
     homes = _Homes(curated)
     for source, triples in new.items():
         for triple in triples:
-            _refuse_blank(source, triple)
+            subject = _named_subject(source, triple)
             if any(triple in facts for facts in curated.values()):
                 continue  # already in the graph: adding it changes nothing
-            home = target or homes.of(triple.subject, triples, source)
-            homes.check(triple.subject, home, source)
+            home = target or homes.of(subject, triples, source)
+            homes.check(subject, home, source)
             _content(plan, curated, home).add(triple)
             plan.added.setdefault(home, []).append(triple)
     return plan
@@ -152,7 +151,9 @@ def _plan(
 def _remove(plan: _Plan, curated: dict[Path, Facts], source: Path, triple: ox.Triple) -> None:
     holders = [path for path, facts in curated.items() if triple in facts]
     if not holders:
-        line = line_of_subject(source.read_text(encoding="utf-8"), triple.subject.value)
+        subject = triple.subject
+        iri = str(subject) if isinstance(subject, ox.Triple) else subject.value
+        line = line_of_subject(source.read_text(encoding="utf-8"), iri)
         raise InputError(f"{source}:{line}: the graph does not hold {_written(triple)}")
     for path in holders:
         _content(plan, curated, path).discard(triple)
@@ -165,30 +166,33 @@ def _content(plan: _Plan, curated: dict[Path, Facts], path: Path) -> Facts:
     return plan.files[path]
 
 
-def _refuse_blank(source: Path, triple: ox.Triple) -> None:
-    if isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode):
+def _named_subject(source: Path, triple: ox.Triple) -> ox.NamedNode:
+    """The triple's subject: blank nodes (and triple terms) are refused."""
+    subject = triple.subject
+    if not isinstance(subject, ox.NamedNode) or isinstance(triple.object, ox.BlankNode):
         raise InputError(
             f"{source}: blank nodes cannot be added to the curated graph",
             hint="give every resource an IRI, e.g. kg:NAME",
         )
+    return subject
 
 
 class _Homes:
     """Which kg/ file holds each subject, and which holds most subjects of each class."""
 
     def __init__(self, curated: dict[Path, Facts]) -> None:
-        self.holder: dict[ox.NamedNode | ox.BlankNode, Path] = {}
+        self.holder: dict[ox.NamedNode | ox.BlankNode | ox.Triple, Path] = {}
         self.by_class: dict[str, Counter[Path]] = {}
         for path in sorted(curated):
             for triple in curated[path]:
                 self.holder.setdefault(triple.subject, path)
-                if triple.predicate.value == RDF_TYPE:
-                    self.by_class.setdefault(triple.object.value, Counter())[path] += 1
+                if (kind := _class_of(triple)) is not None:
+                    self.by_class.setdefault(kind, Counter())[path] += 1
 
     def of(self, subject: ox.NamedNode, triples: list[ox.Triple], source: Path) -> Path:
         if subject in self.holder:
             return self.holder[subject]
-        classes = sorted(t.object.value for t in triples if t.subject == subject and _is_type(t))
+        classes = sorted(c for t in triples if t.subject == subject and (c := _class_of(t)))
         for name in classes:
             if name in self.by_class:
                 counts = self.by_class[name]
@@ -212,8 +216,11 @@ class _Homes:
             )
 
 
-def _is_type(triple: ox.Triple) -> bool:
-    return triple.predicate.value == RDF_TYPE and isinstance(triple.object, ox.NamedNode)
+def _class_of(triple: ox.Triple) -> str | None:
+    """The class a `rdf:type` triple names, else None."""
+    if triple.predicate.value == RDF_TYPE and isinstance(triple.object, ox.NamedNode):
+        return triple.object.value
+    return None
 
 
 def _kg_name(path: Path) -> str:

@@ -6,7 +6,6 @@ A version is an RDF file, a folder of Turtle files, a git revision (its kg/ fold
 
 from __future__ import annotations
 
-import os
 import subprocess
 from collections import defaultdict
 from collections.abc import Iterable
@@ -20,7 +19,6 @@ from sdgkg.namespaces import RDF_TYPE
 from sdgkg.rdfio.serialize import canonical_triples
 from sdgkg.rdfio.turtle import term
 from sdgkg.store.graph import FORMATS, read_rdf_bytes, syntax_message
-from sdgkg.store.paths import resolve_root
 
 PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
 
@@ -46,10 +44,9 @@ class GraphDiff:
         )
 
 
-def diff_graphs(old: str, new: str, root: str | os.PathLike[str] | None = None) -> GraphDiff:
+def diff_graphs(old: str, new: str, root: Path) -> GraphDiff:
     """The difference between two versions (files, folders, git revisions or REV:path)."""
-    data_root = resolve_root(root)
-    before, after = _canonical(_read(old, data_root)), _canonical(_read(new, data_root))
+    before, after = _canonical(_read(old, root)), _canonical(_read(new, root))
     labels = _labels(after) | {k: v for k, v in _labels(before).items() if k not in _labels(after)}
     removed, added = before - after, after - before
     grouped: dict[str, dict[str, list[tuple[str, str]]]] = defaultdict(lambda: defaultdict(list))

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import os
+from pathlib import Path
 
 from sdgkg.curation.add import changed_only, editable_root, read_curated, render_checked
 from sdgkg.store.paths import display_path
 from sdgkg.store.writes import locked, write_files
 
 
-def format_files(root: str | os.PathLike[str] | None = None, check: bool = False) -> list[str]:
+def format_files(root: Path, check: bool = False) -> list[str]:
     """Rewrite every curated kg/ file (not the generated kg/extracted/) in canonical form
     (or, with `check`, only list those that are not); return the files changed (or to be)."""
     data_root = editable_root(root)

@@ -216,7 +216,7 @@ def _harmonises(base: str, rest: str) -> bool:
 
 @cache
 def _snowball(lang: str):  # type: ignore[no-untyped-def]
-    import snowballstemmer
+    import snowballstemmer  # only extraction of ru/en text pays for loading the stemmers
 
     return snowballstemmer.stemmer({"ru": "russian", "en": "english"}[lang])
 

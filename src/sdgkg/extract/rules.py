@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from sdgkg.extract.documents import Document, Passage
@@ -61,10 +61,12 @@ class Context:
         return f"new:{kind}-{self.new_entities[kind]}"  # made an IRI by the writer
 
 
-def apply_patterns(ctx: Context) -> list[Candidate]:
-    """Every candidate the patterns find in the document, merged per triple."""
-    from sdgkg.extract.quotes import find_quotations  # it builds on this module
-
+def apply_patterns(
+    ctx: Context, finders: Sequence[Callable[[Context], None]] = ()
+) -> list[Candidate]:
+    """Every candidate the patterns find in the document, and those `finders` add to
+    `ctx.found` (the quotations' finder builds on this module, so it is passed in), merged
+    per triple."""
     if not ctx.mentions:
         ctx.mentions = {p.id: ctx.lexicon.mentions(p) for p in ctx.passages}
     ctx.topic = _topic(ctx)
@@ -76,7 +78,8 @@ def apply_patterns(ctx: Context) -> list[Candidate]:
             _relation(ctx, rule, passage)
         for rule in ctx.patterns.section("apposition"):
             _apposition(ctx, rule, passage)
-    find_quotations(ctx)
+    for finder in finders:
+        finder(ctx)
     return merge(ctx.found)
 
 

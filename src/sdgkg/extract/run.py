@@ -13,17 +13,20 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from sdgkg.errors import InputError, SdgkgError
+from sdgkg.errors import InputError
 from sdgkg.extract.documents import MAX_BYTES, Document, Passage, read_document, segment
-from sdgkg.extract.lexicon import Lexicon
+from sdgkg.extract.lexicon import Lexicon, Mention
 from sdgkg.extract.patterns import load_patterns
+from sdgkg.extract.quotes import find_quotations
 from sdgkg.extract.rdf import KGX, Source, document_key, to_turtle
 from sdgkg.extract.rules import Candidate, Context, apply_patterns
 from sdgkg.store.engine import EmbeddedEngine
 from sdgkg.store.graph import load_extra
-from sdgkg.store.paths import display_path, graph_files, resolve_root
+from sdgkg.store.paths import GENERATED_DIR, display_path, graph_files
+from sdgkg.store.writes import durable_temp, locked
+from sdgkg.validation import ValidationReport, validate
 
-OUTPUT_DIR = Path("kg") / "extracted"
+OUTPUT_DIR = GENERATED_DIR
 _LONG = 100_000  # characters: a document longer than a long article gets progress lines
 Progress = Callable[[str], None]
 _SOURCES = """SELECT ?doc ?sha ?file ?date WHERE {
@@ -31,12 +34,6 @@ _SOURCES = """SELECT ?doc ?sha ?file ?date WHERE {
   OPTIONAL { ?doc sdgkg:sourceFile ?file }
   OPTIONAL { ?doc schema:datePublished ?date }
 } ORDER BY ?file"""
-
-
-class ExtractionFailed(SdgkgError):
-    """The run found candidates that do not validate, or committed output that is stale."""
-
-    exit_code = 1
 
 
 @dataclass(frozen=True)
@@ -52,32 +49,31 @@ class Extraction:
 
 
 def extract(
-    files: Sequence[str | os.PathLike[str]] = (),
-    root: str | os.PathLike[str] | None = None,
+    files: Sequence[str | os.PathLike[str]],
+    root: Path,
     lang: str = "auto",
     output: str | os.PathLike[str] | None = None,
     max_bytes: int = MAX_BYTES,
     progress: Progress | None = None,
 ) -> list[Extraction]:
     """Extract candidates from `files` (default: the source files the graph records)."""
-    data_root = resolve_root(root)
-    store = curated_store(data_root)
+    store = curated_store(root)
     engine = EmbeddedEngine(store)
     sources = _sources(engine)
-    paths = [Path(f) for f in files] or [data_root / s[1] for s in sources.values() if s[1]]
+    paths = [Path(f) for f in files] or [root / s[1] for s in sources.values() if s[1]]
     if output is not None and len(paths) != 1:
         raise InputError("--output needs exactly one FILE")
-    patterns = load_patterns(data_root)
+    patterns = load_patterns(root)
     found = []
     for path in paths:
-        shown = display_path(path, data_root)
+        shown = display_path(path, root)
         doc = read_document(path, shown, lang, max_bytes)
         source = _source(doc, sources)
         lexicon = Lexicon.from_store(store, doc.lang)
         ctx = Context(doc, segment(doc), lexicon, engine, patterns)
         ctx.mentions = _mentions(ctx, progress)
-        candidates = apply_patterns(ctx)
-        target = Path(output) if output else data_root / OUTPUT_DIR / f"{doc.name}.ttl"
+        candidates = apply_patterns(ctx, [find_quotations])
+        target = Path(output) if output else root / OUTPUT_DIR / f"{doc.name}.ttl"
         turtle = to_turtle(doc, source, candidates)
         found.append(
             Extraction(doc, source, tuple(ctx.passages), tuple(candidates), target, turtle)
@@ -113,7 +109,7 @@ def _source(doc: Document, sources: dict[str, tuple[str, str | None, str | None]
     return Source(KGX + f"{document_key(doc)}-document", False, None)
 
 
-def _mentions(ctx: Context, progress: Progress | None) -> dict[str, list]:
+def _mentions(ctx: Context, progress: Progress | None) -> dict[str, list[Mention]]:
     """Find the mentions passage by passage, reporting progress on long documents."""
     found, last, total = {}, time.monotonic(), len(ctx.passages)
     if progress and len(ctx.doc.text) > _LONG:
@@ -130,14 +126,11 @@ def stderr_progress(message: str) -> None:
     print(f"extract: {message}", file=sys.stderr, flush=True)
 
 
-def check(
-    extractions: Sequence[Extraction], root: str | os.PathLike[str] | None = None
-) -> list[str]:
+def check(extractions: Sequence[Extraction], root: Path) -> list[str]:
     """The outputs that differ from what the run produced (stale or missing), as messages."""
-    data_root = resolve_root(root)
     stale = []
     for item in extractions:
-        shown = display_path(item.output, data_root)
+        shown = display_path(item.output, root)
         if not item.output.is_file():
             stale.append(f"{shown} is missing")
         elif item.output.read_text(encoding="utf-8") != item.turtle:
@@ -145,13 +138,10 @@ def check(
     return stale
 
 
-def write(extractions: Sequence[Extraction], root: str | os.PathLike[str] | None = None):
+def write(extractions: Sequence[Extraction], root: Path) -> ValidationReport:
     """Validate the outputs together with the graph; only if they conform, write them all."""
-    from sdgkg.store.writes import locked  # one writer at a time, with `sdgkg add` and `fmt`
-
-    data_root = resolve_root(root)
-    with locked(data_root):
-        report = validate_outputs(extractions, data_root)
+    with locked(root):
+        report = validate_outputs(extractions, root)
         if not report.conforms:
             return report
         _write_all(extractions)
@@ -161,8 +151,6 @@ def write(extractions: Sequence[Extraction], root: str | os.PathLike[str] | None
 def _write_all(extractions: Sequence[Extraction]) -> None:
     """Write every output to a temporary file beside it first, then put them all in place, so
     a failure while writing (a full disk) leaves every output as it was."""
-    from sdgkg.store.writes import durable_temp
-
     staged: list[tuple[Path, Path]] = []
     try:
         for item in extractions:
@@ -175,10 +163,8 @@ def _write_all(extractions: Sequence[Extraction]) -> None:
         raise InputError(f"{exc.filename or 'output'}: cannot write ({exc.strerror})") from None
 
 
-def validate_outputs(extractions: Sequence[Extraction], root: Path):
+def validate_outputs(extractions: Sequence[Extraction], root: Path) -> ValidationReport:
     """Validate a copy of the data with the new outputs in place of the old ones."""
-    from sdgkg.validation import validate
-
     with tempfile.TemporaryDirectory(prefix="sdgkg-extract-") as temp:
         staged = Path(temp)
         for folder in ("ontology", "kg", "shapes"):

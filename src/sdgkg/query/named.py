@@ -14,7 +14,6 @@ else is bound when the user gives no value. Other `#+` keys (e.g. grlc's) are ig
 from __future__ import annotations
 
 import difflib
-import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -22,18 +21,19 @@ from enum import StrEnum
 from pathlib import Path
 
 from sdgkg.errors import InputError, QueryError
-from sdgkg.namespaces import XSD, expand
+from sdgkg.namespaces import LANGUAGE_TAG, XSD, expand
 from sdgkg.rdfio.terms import Term
 from sdgkg.safety.limits import QueryLimits, call_with_timeout
 from sdgkg.safety.screen import screen_query
 from sdgkg.store.engine import EmbeddedEngine, Engine, QueryResult
-from sdgkg.store.paths import query_dir, resolve_root
+from sdgkg.store.graph import graph_names
+from sdgkg.store.index import query_store
+from sdgkg.store.paths import query_dir
 
 _HEADER = re.compile(r"^#\+\s*([\w-]+)\s*:\s*(.*?)\s*$")
 _NAME = re.compile(r"^[\w-]+(/[\w-]+)*$")
 _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _ABSOLUTE_IRI = re.compile(r"^(https?://|urn:|file:|mailto:)[^\s<>\"{}|\\^`]*$")
-_LANGUAGE = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
 OPTIONAL, REQUIRED = "-", "!"
 
 
@@ -107,9 +107,9 @@ def _parse_param(spec: str, shown: str) -> Param:
     return Param(name, param_type, value, description, required=default == REQUIRED)
 
 
-def list_queries(root: str | os.PathLike[str] | None = None) -> list[NamedQuery]:
+def list_queries(root: Path) -> list[NamedQuery]:
     """Every named query under queries/, checks included as `checks/NAME`, sorted by name."""
-    folder = query_dir(resolve_root(root))
+    folder = query_dir(root)
     files = sorted(folder.rglob("*.rq")) if folder.is_dir() else []
     return [_load(path, _query_name(folder, path)) for path in files]
 
@@ -125,17 +125,24 @@ def _load(path: Path, name: str) -> NamedQuery:
         raise InputError(f"{path}: cannot read query ({exc})") from None
 
 
-def resolve_query(arg: str, root: str | os.PathLike[str] | None = None) -> NamedQuery:
+def resolve_query(arg: str, root: Path | None) -> NamedQuery:
     """A query from a NAME in queries/, a path to a .rq file, or literal SPARQL text."""
     if arg.endswith(".rq"):
         if not Path(arg).is_file():
             raise InputError(f"{arg}: no such query file")
         return _load(Path(arg), Path(arg).stem)
     if _NAME.match(arg):
+        if root is None:
+            raise QueryError(f"unknown query '{arg}'", hint="a named query needs the data root")
         return _named(arg, list_queries(root))
     if "{" not in arg and Path(arg).is_file():
         return _load(Path(arg), Path(arg).stem)
     return parse_query(arg, "<sparql>")
+
+
+def is_query_name(text: str) -> bool:
+    """Whether `text` is read as the NAME of a query in queries/ (not a file, not SPARQL)."""
+    return not text.endswith(".rq") and bool(_NAME.match(text))
 
 
 def _named(name: str, queries: list[NamedQuery]) -> NamedQuery:
@@ -200,7 +207,7 @@ def _typed_term(param: Param, value: str) -> Term:
             return Term.literal(str(int(value)), XSD + "integer")
         except ValueError:
             raise QueryError(f"parameter {param.name}: '{value}' is not an integer") from None
-    if param.type is ParamType.LANGUAGE and not _LANGUAGE.match(value):
+    if param.type is ParamType.LANGUAGE and not LANGUAGE_TAG.match(value):
         raise QueryError(f"parameter {param.name}: '{value}' is not a language tag like en or kk")
     return Term.literal(value.lower() if param.type is ParamType.LANGUAGE else value)
 
@@ -221,22 +228,20 @@ def _iri(name: str, value: str) -> str:
 def run_query(
     query: str | NamedQuery,
     params: Mapping[str, str] | None = None,
-    root: str | os.PathLike[str] | None = None,
+    root: Path | None = None,
     engine: Engine | None = None,
     limits: QueryLimits | None = None,
 ) -> QueryResult:
     """Resolve a query (name, .rq path or SPARQL), screen it, bind its parameters and run it
-    within `limits` (default: none)."""
+    within `limits` (default: none), on `engine` or else on the graph at `root`."""
     named = query if isinstance(query, NamedQuery) else resolve_query(query, root)
     bindings = bind_params(named, params or {})
     limits = limits or QueryLimits(None, None)
     if engine is None:
-        from sdgkg.store.graph import graph_names  # only the embedded engine loads
-        from sdgkg.store.index import query_store  # the persistent index for large graphs
-
-        data_root = resolve_root(root)
-        screen_query(named.text, graph_names(data_root))
-        engine = EmbeddedEngine(query_store(data_root), max_rows=limits.max_rows)
+        if root is None:
+            raise QueryError("no graph to query", hint="give the data root or an engine")
+        screen_query(named.text, graph_names(root))
+        engine = EmbeddedEngine(query_store(root), max_rows=limits.max_rows)
     else:
         screen_query(named.text)
     chosen = engine

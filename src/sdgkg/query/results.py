@@ -9,8 +9,10 @@ import pyoxigraph as ox
 
 from sdgkg.errors import QueryError
 from sdgkg.formats import ResultFormat
+from sdgkg.namespaces import XSD_STRING
+from sdgkg.rdfio.ntriples import bytes_written
 from sdgkg.rdfio.serialize import to_jsonld, to_ntriples, to_turtle
-from sdgkg.rdfio.terms import XSD_STRING, Term, to_oxigraph
+from sdgkg.rdfio.terms import Term, to_triple
 from sdgkg.store.engine import QueryResult, Row
 
 TABULAR = (
@@ -56,7 +58,7 @@ def render(
     # pyoxigraph writes TSV and XML; feed it our own (lossless) JSON results.
     raw = json.dumps(sparql_json(result)).encode("utf-8")
     solutions = ox.parse_query_results(raw, format=ox.QueryResultsFormat.JSON)
-    return solutions.serialize(format=_W3C[fmt])
+    return bytes_written(solutions.serialize(format=_W3C[fmt]))
 
 
 def _csv(result: QueryResult) -> bytes:
@@ -113,7 +115,8 @@ def render_table(result: QueryResult) -> str:
     if result.kind == "ask":
         return ("true" if result.boolean else "false") + "\n"
     if result.kind == "graph":
-        header, rows = ("subject", "predicate", "object"), [list(t) for t in result.triples]
+        header: tuple[str, ...] = ("subject", "predicate", "object")
+        rows: list[list[Term | None]] = [list(t) for t in result.triples]
     else:
         header, rows = result.variables, [list(row) for row in result.rows]
     cells = [[t.display() if t else "" for t in row] for row in rows]
@@ -133,7 +136,7 @@ def _render_graph(
 ) -> bytes:
     if fmt is ResultFormat.TABLE:
         return render_table(result).encode("utf-8")
-    triples = [ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in result.triples]
+    triples = [to_triple(*triple) for triple in result.triples]
     if fmt is ResultFormat.TURTLE:
         return to_turtle(triples)
     if fmt is ResultFormat.NT:

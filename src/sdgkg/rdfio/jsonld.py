@@ -88,7 +88,9 @@ def _expand(name: str, context: dict[str, Any]) -> str:
     return namespace + local if colon and isinstance(namespace, str) else name
 
 
-def _node(subject: str, predicates: dict[str, set[str]], terms: dict) -> dict[str, Any]:
+def _node(
+    subject: str, predicates: dict[str, set[str]], terms: dict[str, tuple[str, dict[str, Any]]]
+) -> dict[str, Any]:
     node: dict[str, Any] = {"id": _id(subject)}
     for predicate, objects in predicates.items():
         if predicate == RDF_TYPE and all(o[0] == "<" for o in objects):
@@ -96,7 +98,7 @@ def _node(subject: str, predicates: dict[str, set[str]], terms: dict) -> dict[st
             continue
         term = terms.get(predicate)
         placed = _by_term(term, objects) if term else None
-        if placed is not None:
+        if term is not None and placed is not None:
             _put(node, term[0], placed)
         else:
             _put(node, written_iri(predicate), [_expanded(o) for o in objects])
@@ -133,7 +135,7 @@ def _by_term(term: tuple[str, dict[str, Any]], objects: set[str]) -> Any:
             return None
         languages: dict[str, list[str]] = {}
         for value, language, _ in literals:
-            languages.setdefault(language, []).append(value)
+            languages.setdefault(language or "", []).append(value)  # every one has a language
         return {k: v[0] if len(v) == 1 else sorted(v) for k, v in sorted(languages.items())}
     if kind == "@id":  # IRIs and blank nodes only
         return None if any(o[0] == '"' for o in objects) else [_id(o) for o in objects]
@@ -221,7 +223,7 @@ class _Writer:
         last_s = last_p = previous = b""
         entries: list[tuple[str, bytes]] = []
         objects: list[bytes] = []
-        place: Place | None = None
+        place: Place = _unplaced  # set with the first line, before any use
         for line in lines:
             if line == previous:  # a duplicate, or the empty last line
                 continue
@@ -364,6 +366,10 @@ class _Writer:
         compact = written_iri(datatype)
         key = str({"@type": compact, "@value": value})
         return (True, key), b'{"@type": ' + _string(compact) + b', "@value": ' + text + b"}"
+
+
+def _unplaced(objects: list[bytes]) -> tuple[str, bytes]:
+    raise AssertionError("objects placed before their predicate was seen")
 
 
 def _literal_text(term: bytes, end: int) -> tuple[bytes, bytes]:

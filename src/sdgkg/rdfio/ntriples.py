@@ -34,10 +34,18 @@ _ESCAPE = re.compile(r"\\(?:u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
 _AS_TURTLE = {"\\b": "\\u0008", "\\f": "\\u000C"}
 
 
+def bytes_written(data: bytes | None) -> bytes:
+    """What a pyoxigraph writer returns when it is given no file: bytes (typed Optional)."""
+    if data is None:
+        raise TypeError("the writer was given an output file")
+    return data
+
+
 def dump_ntriples(store: ox.Store) -> bytes:
     """Every named graph of `store` as N-Triples, graph after graph (duplicates kept)."""
     graphs = sorted(store.named_graphs(), key=lambda graph: graph.value)
-    return b"".join(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) for g in graphs)
+    dumps = (store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) for g in graphs)
+    return b"".join(bytes_written(data) for data in dumps)
 
 
 def turtle_from_ntriples(data: bytes, *, parallel_from: int = 100_000) -> str | None:
@@ -61,7 +69,8 @@ def _turtle_blocks(lines: list[bytes]) -> Blocks | None:
     prefixes: set[str | None] = set()
     iris: dict[str, str] = {}
     predicates: dict[str, str] = {}
-    last, subject, node = "", "", {}
+    last, subject = "", ""
+    node: dict[str, set[str]] = {}
     for raw in lines:
         if not raw:
             continue

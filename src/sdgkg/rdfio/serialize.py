@@ -9,6 +9,7 @@ import pyoxigraph as ox
 
 from sdgkg.namespaces import PREFIXES, RDF_TYPE
 from sdgkg.rdfio.jsonld import write_jsonld
+from sdgkg.rdfio.ntriples import bytes_written
 from sdgkg.rdfio.turtle import write_turtle
 
 
@@ -37,7 +38,8 @@ def to_turtle(triples: Iterable[ox.Triple]) -> bytes:
     ordered = canonical_triples(triples)
     if not any(_has_blank(t) for t in ordered):
         return write_turtle(ordered).encode("utf-8")
-    body = ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode("utf-8")
+    turtle = ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    body = bytes_written(turtle).decode("utf-8")
     # pyoxigraph orders @prefix lines by hash; put them in the project's order instead.
     lines = [line for line in body.splitlines() if not line.startswith("@prefix ")]
     header = [f"@prefix {name}: <{iri}> ." for name, iri in PREFIXES.items()]
@@ -53,7 +55,7 @@ def to_ntriples(triples: Iterable[ox.Triple]) -> bytes:
 def to_rdfxml(triples: Iterable[ox.Triple]) -> bytes:
     """RDF/XML by pyoxigraph: it writes triples in the order given, so the output is stable."""
     ordered = canonical_triples(triples)
-    return ox.serialize(ordered, format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES)
+    return bytes_written(ox.serialize(ordered, format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES))
 
 
 def to_jsonld(triples: Iterable[ox.Triple], context: dict[str, Any]) -> bytes:

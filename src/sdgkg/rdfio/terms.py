@@ -94,3 +94,11 @@ def to_oxigraph(term: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
             return ox.Literal(term.value, language=term.language)
         return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype or XSD_STRING))
     raise TypeError("triple terms cannot be converted back")
+
+
+def to_triple(subject: Term, predicate: Term, obj: Term) -> ox.Triple:
+    """A pyoxigraph triple of three terms: an IRI or blank node, an IRI, any term."""
+    node, verb = to_oxigraph(subject), to_oxigraph(predicate)
+    if isinstance(node, ox.Literal) or not isinstance(verb, ox.NamedNode):
+        raise TypeError(f"not a triple: {subject.n3()} {predicate.n3()} {obj.n3()}")
+    return ox.Triple(node, verb, to_oxigraph(obj))

@@ -71,7 +71,7 @@ def join_blocks(parts: list[Blocks]) -> str:
     return "\n".join(header) + "\n\n" + "\n\n".join(body for _, body in blocks) + "\n"
 
 
-def term(node: NamedNode | BlankNode | Literal) -> str:
+def term(node: NamedNode | BlankNode | Literal | Triple) -> str:
     """Write one RDF term as Turtle, compacting IRIs with the project's prefixes."""
     if isinstance(node, NamedNode):
         return compact(node.value)

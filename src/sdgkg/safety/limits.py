@@ -15,15 +15,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from sdgkg.errors import InputError, QueryError
+from sdgkg.errors import InputError, QueryError, QueryTimeout
 
 T = TypeVar("T")
 TIMEOUT_ENV, ROWS_ENV = "SDGKG_QUERY_TIMEOUT", "SDGKG_MAX_ROWS"
+# The command line's defaults: one user's own queries.
 DEFAULT_TIMEOUT, DEFAULT_MAX_ROWS = 30.0, 100_000
-
-
-class QueryTimeout(QueryError):
-    """A query ran past its time limit; its worker may still be running."""
+# The server's defaults: anybody's queries, answered while others wait.
+SERVER_TIMEOUT, SERVER_MAX_ROWS = 10.0, 10_000
 
 
 @dataclass(frozen=True)
@@ -38,7 +37,7 @@ class QueryLimits:
         """Options win over $SDGKG_QUERY_TIMEOUT / $SDGKG_MAX_ROWS, which win over defaults."""
         seconds = timeout if timeout is not None else _env(TIMEOUT_ENV, float, DEFAULT_TIMEOUT)
         rows = max_rows if max_rows is not None else _env(ROWS_ENV, int, DEFAULT_MAX_ROWS)
-        return cls(seconds or None, rows or None)
+        return cls(seconds or None, int(rows) or None)
 
 
 def _env(name: str, kind: Callable[[str], float], default: float) -> float:
@@ -95,3 +94,6 @@ def too_many_rows(limit: int) -> QueryError:
         f"query returned more than {limit} rows (the row limit)",
         hint=f"add LIMIT, or raise --max-rows (or ${ROWS_ENV})",
     )
+
+
+SERVER_LIMITS = QueryLimits(SERVER_TIMEOUT, SERVER_MAX_ROWS)

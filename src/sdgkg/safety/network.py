@@ -14,17 +14,15 @@ nothing outside `offline()`.
 
 from __future__ import annotations
 
+import socket
 import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
-from sdgkg.errors import SdgkgError
-
-
-class NetworkRefused(SdgkgError):
-    """An outbound network attempt while the graph works offline."""
+from sdgkg.errors import NetworkRefused
 
 
 class _Policy:
@@ -85,8 +83,6 @@ def _host_of(event: str, args: tuple[Any, ...]) -> str | None:
     if event == "socket.gethostbyaddr":
         return str(args[0])
     if event == "urllib.Request":
-        from urllib.parse import urlsplit
-
         return urlsplit(str(args[0])).hostname or str(args[0])
     return None
 
@@ -118,9 +114,6 @@ def _refused(policy: _Policy) -> NetworkRefused:
 
 def allow_url(url: str) -> None:
     """Let the current `offline()` block reach the host of `url` (one named endpoint)."""
-    import socket
-    from urllib.parse import urlsplit
-
     host = urlsplit(url).hostname
     if not _policies or not host:
         return

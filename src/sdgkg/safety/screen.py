@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterator
+from urllib.parse import urljoin
 
 from sdgkg.errors import QueryError
 from sdgkg.namespaces import GRAPH_BASE, PREFIXES
@@ -160,8 +161,6 @@ def _iri_of(token: tuple[str, str], prefixes: dict[str, str], base: str | None) 
         iri = text[1:-1]
         if re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*:", iri):
             return iri
-        from urllib.parse import urljoin
-
         return urljoin(base, iri) if base else None
     if kind == "pname":
         prefix, _, local = text.partition(":")

@@ -11,25 +11,13 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from sdgkg.errors import QueryError
+from sdgkg.errors import ResultTooLarge
 from sdgkg.namespaces import PREFIXES
 from sdgkg.query.named import without_bound
-from sdgkg.rdfio.terms import Term, to_oxigraph
+from sdgkg.rdfio.terms import Term
+from sdgkg.safety.limits import SERVER_MAX_ROWS
 from sdgkg.safety.screen import screen_query
-from sdgkg.store.engine import QueryResult, materialize, syntax_error
-
-
-class ResultTooLarge(QueryError):
-    """The query has more rows or triples than the server's limit."""
-
-
-@dataclass(frozen=True)
-class Dataset:
-    """The protocol's default-graph-uri and named-graph-uri; empty means the server's default
-    (the union of all named graphs as default graph)."""
-
-    default: tuple[str, ...] = ()
-    named: tuple[str, ...] = ()
+from sdgkg.store.engine import Dataset, EmbeddedEngine, QueryResult
 
 
 @dataclass(frozen=True)
@@ -39,34 +27,17 @@ class Job:
     sparql: str
     bindings: Mapping[str, Term] = field(default_factory=dict)
     dataset: Dataset = Dataset()
-    max_rows: int = 10_000
+    max_rows: int = SERVER_MAX_ROWS
 
 
 def evaluate(store: ox.Store, job: Job) -> QueryResult:
     """Run the job's query on the store; QueryError for a bad query, ResultTooLarge past the
     limit."""
     # The protocol lets the service define the base IRI: relative IRIs name graph resources.
-    options: dict[str, object] = {"prefixes": PREFIXES, "base_iri": PREFIXES["kg"]}
-    if job.dataset.default or job.dataset.named:
-        options["default_graph"] = [ox.NamedNode(iri) for iri in job.dataset.default]
-        options["named_graphs"] = [ox.NamedNode(iri) for iri in job.dataset.named]
-    else:
-        options["use_default_graph_as_union"] = True
-    if job.bindings:
-        options["substitutions"] = {
-            ox.Variable(name): to_oxigraph(term) for name, term in job.bindings.items()
-        }
+    engine = EmbeddedEngine(store, job.max_rows, _too_large, base_iri=PREFIXES["kg"])
     # SERVICE, updates, FROM of other graphs and deep nesting never reach the engine.
-    screen_query(job.sparql, {graph.value for graph in store.named_graphs()})
-    try:
-        raw = store.query(job.sparql, **options)  # type: ignore[arg-type]
-        result = materialize(raw, job.max_rows, _too_large)
-    except SyntaxError as exc:
-        # The embedded engine's wording, so an update is named as such in both places.
-        raise syntax_error(job.sparql, exc) from None
-    except (RuntimeError, OSError, ValueError) as exc:
-        raise QueryError(f"query failed: {' '.join(str(exc).split())}") from None
-    return without_bound(result, job.bindings)
+    screen_query(job.sparql, engine.named_graphs())
+    return without_bound(engine.query(job.sparql, job.bindings, job.dataset), job.bindings)
 
 
 def _too_large(limit: int) -> ResultTooLarge:

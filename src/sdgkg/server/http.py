@@ -3,17 +3,21 @@ rebinding), a cap on request bodies, and `serve` to run it all."""
 
 from __future__ import annotations
 
-import os
 import signal
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from sdgkg.errors import InputError
-from sdgkg.server.site import Limits, Request, Response, Site
+from sdgkg.export import load_context
+from sdgkg.query.named import list_queries
+from sdgkg.safety.limits import SERVER_LIMITS, QueryLimits
+from sdgkg.server.site import Request, Response, Site
 from sdgkg.server.workers import default_workers
+from sdgkg.store.graph import load_graph
 
 DEFAULT_PORT = 8000
 MAX_BODY = 1 << 20  # bytes of request body (a query, or a form holding one)
@@ -23,7 +27,7 @@ MAX_BODY = 1 << 20  # bytes of request body (a query, or a form holding one)
 class ServerConfig:
     host: str = "127.0.0.1"
     port: int = DEFAULT_PORT
-    limits: Limits = Limits()
+    limits: QueryLimits = SERVER_LIMITS
     workers: int = field(default_factory=default_workers)
     max_body: int = MAX_BODY
     allowed_hosts: tuple[str, ...] = ()  # extra Host names, besides the loopback ones
@@ -138,21 +142,13 @@ class _Handler(BaseHTTPRequestHandler):
             super().log_request(code, size)
 
 
-def build_site(
-    root: str | os.PathLike[str] | None = None, config: ServerConfig = ServerConfig()
-) -> Site:
+def build_site(root: Path, config: ServerConfig = ServerConfig()) -> Site:
     """Load the graph, the named queries and the JSON-LD context into a Site."""
-    from sdgkg.export import load_context
-    from sdgkg.query.named import list_queries
-    from sdgkg.store.graph import load_graph
-    from sdgkg.store.paths import resolve_root
-
-    data_root = resolve_root(root)
-    ontology = data_root / "ontology" / "sdgkg.ttl"
+    ontology = root / "ontology" / "sdgkg.ttl"
     return Site(
-        load_graph(data_root),
-        list_queries(data_root),
-        load_context(data_root),
+        load_graph(root),
+        list_queries(root),
+        load_context(root),
         config.limits,
         config.workers,
         ontology.read_bytes() if ontology.is_file() else b"",
@@ -160,7 +156,7 @@ def build_site(
 
 
 def serve(
-    root: str | os.PathLike[str] | None = None,
+    root: Path,
     config: ServerConfig = ServerConfig(),
     ready: Callable[[str], None] | None = None,
 ) -> None:

@@ -14,7 +14,7 @@ from itertools import islice
 import pyoxigraph as ox
 
 from sdgkg.namespaces import PREFIXES, RDF_TYPE
-from sdgkg.rdfio.terms import Term, from_oxigraph, to_oxigraph
+from sdgkg.rdfio.terms import Term, from_oxigraph, to_triple
 from sdgkg.server.pages import (
     Labels,
     esc,
@@ -24,6 +24,7 @@ from sdgkg.server.pages import (
     local_path,
     term_html,
 )
+from sdgkg.store.engine import EmbeddedEngine
 
 _LABELS = {PREFIXES["skos"] + "prefLabel", PREFIXES["rdfs"] + "label"}
 # Incoming links from the reified statements are shown as evidence, not as links.
@@ -66,11 +67,11 @@ class Description:
 
     def triples(self) -> Iterator[ox.Triple]:
         """The resource's own triples (outgoing and incoming), for Turtle and JSON-LD."""
-        node = ox.NamedNode(self.iri)
+        node = Term.iri(self.iri)
         for predicate, obj in self.outgoing:
-            yield ox.Triple(node, ox.NamedNode(predicate.value), to_oxigraph(obj))
+            yield to_triple(node, predicate, obj)
         for subject, predicate in self.incoming:
-            yield ox.Triple(to_oxigraph(subject), ox.NamedNode(predicate.value), node)
+            yield to_triple(subject, predicate, node)
 
 
 def describe(store: ox.Store, iri: str, limit: int = 10_000) -> Description:
@@ -92,20 +93,14 @@ def _distinct(pairs: Iterable[tuple[object, object]]) -> tuple[tuple[Term, Term]
 
 def _evidence(store: ox.Store, node: ox.NamedNode) -> dict[tuple[Term, Term], tuple[Evidence, ...]]:
     found: dict[tuple[Term, Term], list[Evidence]] = {}
-    solutions = store.query(
-        _EVIDENCE,
-        prefixes=PREFIXES,
-        use_default_graph_as_union=True,
-        substitutions={ox.Variable("s"): node},
-    )
-    for row in solutions:  # type: ignore[union-attr]
-        terms = {
-            name: None if row[name] is None else from_oxigraph(row[name])
-            for name in ("p", "o", "exact", "source", "start", "end", "by")
-        }
-        key = (terms["p"], terms["o"])
-        found.setdefault(key, []).append(  # type: ignore[arg-type]
-            Evidence(terms["exact"], terms["source"], terms["start"], terms["end"], terms["by"])  # type: ignore[arg-type]
+    result = EmbeddedEngine(store).query(_EVIDENCE, {"s": Term.iri(node.value)})
+    for row in result.rows:
+        terms = dict(zip(result.variables, row, strict=True))
+        predicate, obj, source = terms["p"], terms["o"], terms["source"]
+        if predicate is None or obj is None or source is None:  # the query binds all three
+            continue
+        found.setdefault((predicate, obj), []).append(
+            Evidence(terms["exact"], source, terms["start"], terms["end"], terms["by"])
         )
     return {key: tuple(sorted(set(items), key=repr)) for key, items in found.items()}
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from sdgkg.namespaces import PREFIXES
-from sdgkg.rdfio.terms import from_oxigraph
 from sdgkg.server.pages import Labels, esc, iri_html, labels_rows, layout
+from sdgkg.store.engine import EmbeddedEngine
 
 _TERMS = """
 SELECT ?term ?kind ?comment
@@ -42,10 +42,11 @@ class OntologyTerm:
 def ontology_terms(store: ox.Store) -> list[OntologyTerm]:
     """The classes and properties of the `sdgkg:` namespace, classes first."""
     found = []
-    for row in store.query(_TERMS, prefixes=PREFIXES, use_default_graph_as_union=True):  # type: ignore[union-attr]
+    result = EmbeddedEngine(store).query(_TERMS)
+    for row in result.rows:
         values = {
-            name: "" if row[name] is None else from_oxigraph(row[name]).value
-            for name in ("term", "kind", "comment", "supers", "domains", "ranges")
+            name: "" if term is None else term.value
+            for name, term in zip(result.variables, row, strict=True)
         }
         found.append(
             OntologyTerm(

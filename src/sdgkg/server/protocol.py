@@ -14,8 +14,9 @@ import re
 import urllib.parse
 from dataclasses import dataclass
 
-from sdgkg.query.results import ResultFormat
-from sdgkg.server.evaluate import Dataset
+from sdgkg.errors import HttpError
+from sdgkg.formats import ResultFormat
+from sdgkg.store.engine import Dataset
 
 HTML = "html"
 PLAIN = "text"  # error messages for programs
@@ -42,16 +43,6 @@ FORMAT_NAMES = {
     "json-ld": str(ResultFormat.JSONLD),
 }
 _BROKEN_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")  # urllib keeps these as they are
-
-
-class HttpError(Exception):
-    """An HTTP error status with a one-line message (and maybe a hint) for the client."""
-
-    def __init__(self, status: int, message: str, hint: str | None = None) -> None:
-        super().__init__(status, message, hint)
-        self.status = status
-        self.message = message
-        self.hint = hint
 
 
 @dataclass(frozen=True)

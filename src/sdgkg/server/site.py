@@ -19,13 +19,23 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from sdgkg.errors import QueryError, SdgkgError
-from sdgkg.namespaces import PREFIXES
+from sdgkg.errors import (
+    HttpError,
+    QueryError,
+    ResultTooLarge,
+    SdgkgError,
+    WorkerCrashed,
+    WorkerTimeout,
+    error_lines,
+)
+from sdgkg.formats import ResultFormat
+from sdgkg.namespaces import LANGUAGES, PREFIXES
 from sdgkg.query.named import NamedQuery, bind_params
-from sdgkg.query.results import ResultFormat, render
+from sdgkg.query.results import render
 from sdgkg.rdfio.serialize import to_jsonld, to_turtle
+from sdgkg.safety.limits import SERVER_LIMITS, QueryLimits
 from sdgkg.server import pages
-from sdgkg.server.evaluate import Job, ResultTooLarge, evaluate
+from sdgkg.server.evaluate import Job, evaluate
 from sdgkg.server.linkeddata import describe, resource_page
 from sdgkg.server.ontology import ontology_page, ontology_terms
 from sdgkg.server.pages import Labels, esc
@@ -34,24 +44,15 @@ from sdgkg.server.protocol import (
     HTML,
     PLAIN,
     TABULAR_OFFER,
-    HttpError,
     content_type,
     negotiate,
     read_request,
 )
-from sdgkg.server.workers import WorkerCrashed, WorkerPool, WorkerTimeout, default_workers
+from sdgkg.server.workers import WorkerPool, default_workers
 from sdgkg.store.engine import QueryResult
 
 STATIC = Path(__file__).resolve().parent / "static"
 CENTRE = PREFIXES["kg"] + "centre"
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What one query may cost: seconds of evaluation and rows (or triples) of result."""
-
-    timeout: float = 10.0
-    max_rows: int = 10_000
 
 
 @dataclass(frozen=True)
@@ -95,14 +96,16 @@ class Site:
         store: ox.Store,
         queries: list[NamedQuery],
         jsonld_context: dict[str, Any],
-        limits: Limits = Limits(),
+        limits: QueryLimits = SERVER_LIMITS,
         workers: int | None = None,
         ontology_turtle: bytes = b"",
     ) -> None:
         self.store = store
         self.queries = {q.name: q for q in queries if not q.name.startswith("checks/")}
         self.context = jsonld_context
-        self.limits = limits
+        # A public server always has both limits (the CLI requires them).
+        self.timeout = limits.timeout or SERVER_LIMITS.timeout or 0.0
+        self.max_rows = limits.max_rows or SERVER_LIMITS.max_rows or 0
         self.labels = _all_labels(store)
         self.ontology_turtle = ontology_turtle
         self._cache = _ResponseCache()
@@ -123,7 +126,7 @@ class Site:
             return cached
         asked = read_request(*key)
         check_query(asked.sparql)
-        job = Job(asked.sparql, dataset=asked.dataset, max_rows=self.limits.max_rows)
+        job = Job(asked.sparql, dataset=asked.dataset, max_rows=self.max_rows)
         reply = self._run(_Work(job, request.accept, asked.forced_format))
         if isinstance(reply, QueryResult):
             return _html(self._results_page(asked.sparql, reply, self._labels(request)))
@@ -133,7 +136,8 @@ class Site:
 
     def _run(self, work: _Work) -> QueryResult | _Rendered:
         try:
-            return self.pool.run(work, self.limits.timeout)
+            reply: QueryResult | _Rendered = self.pool.run(work, self.timeout)
+            return reply
         except WorkerTimeout as exc:
             raise HttpError(
                 503,
@@ -161,7 +165,7 @@ class Site:
         result = evaluate(self.store, work.job)
         offered = GRAPH_OFFER if result.kind == "graph" else TABULAR_OFFER
         fmt = work.forced_format or negotiate(work.accept, offered)
-        if fmt not in offered:
+        if fmt is None or fmt not in offered:
             names = ", ".join(offered)
             raise HttpError(406, f"no acceptable format for this result; it can be {names}")
         if fmt == HTML:
@@ -206,14 +210,14 @@ class Site:
         lang = _param(request, "lang")
         pairs = urllib.parse.parse_qsl(request.query_string, keep_blank_values=True)
         kept = urllib.parse.urlencode([(k, v) for k, v in pairs if k != "lang"])
-        return Labels(self.labels, lang if lang in pages.LANGUAGES else "en", kept)
+        return Labels(self.labels, lang if lang in LANGUAGES else "en", kept)
 
     def _home(self, labels: Labels) -> bytes:
         summary = ""
         query = self.queries.get("centre-profile")
         if query is not None:
             values = {"lang": labels.lang} if any(p.name == "lang" for p in query.params) else {}
-            job = Job(query.text, bind_params(query, values), max_rows=self.limits.max_rows)
+            job = Job(query.text, bind_params(query, values), max_rows=self.max_rows)
             summary = pages.results_table(evaluate(self.store, job), labels)
         names = self.labels.get(CENTRE, {})
         heading = esc(names.get(labels.lang) or names.get("en") or "sdgkg")
@@ -240,7 +244,7 @@ class Site:
         values = _query_values(query, request)
         bindings = bind_params(query, values)
         forced = _param(request, "format")
-        job = Job(query.text, bindings=bindings, max_rows=self.limits.max_rows)
+        job = Job(query.text, bindings=bindings, max_rows=self.max_rows)
         reply = self._run(_Work(job, "text/html", forced))
         if isinstance(reply, _Rendered):
             extension = {"turtle": "ttl", "jsonld": "jsonld", "nt": "nt"}.get(forced or "", forced)
@@ -265,7 +269,7 @@ class Site:
             raise HttpError(
                 406, "this resource is available as text/html, text/turtle or application/ld+json"
             )
-        description = describe(self.store, pages.iri_for_path(path), self.limits.max_rows)
+        description = describe(self.store, pages.iri_for_path(path), self.max_rows)
         if not description.exists:
             raise HttpError(404, f"the graph has nothing about {pages.iri_for_path(path)}")
         if fmt == HTML:
@@ -281,7 +285,7 @@ class Site:
         if negotiate(request.accept, (PLAIN, HTML)) == HTML:
             page = pages.error_page(status, message, hint, self._labels(request))
             return Response(status, content_type(HTML), page, headers)
-        text = f"Error: {message}\n" + (f"Hint: {hint}\n" if hint else "")
+        text = error_lines(message, hint)
         return Response(status, "text/plain; charset=utf-8", text.encode("utf-8"), headers)
 
 

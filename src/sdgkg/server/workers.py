@@ -23,6 +23,9 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
+from sdgkg.errors import WorkerCrashed, WorkerTimeout
+from sdgkg.parallel import usable_cores
+
 Handler = Callable[[Any], Any]
 MOST_WORKERS = 16
 
@@ -36,16 +39,8 @@ def default_workers(cpus: int | None = None) -> int:
     hand-over (with one per CPU, a 2-CPU machine answered about 20% fewer queries per second).
     """
     if cpus is None:
-        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(2, min(MOST_WORKERS, 2 * (cpus or 1)))
-
-
-class WorkerTimeout(Exception):
-    """The job ran past the time limit; its worker was killed."""
-
-
-class WorkerCrashed(Exception):
-    """The worker died while running the job."""
+        cpus = usable_cores()
+    return max(2, min(MOST_WORKERS, 2 * cpus))
 
 
 @dataclass
@@ -88,16 +83,17 @@ class WorkerPool:
 
     def run(self, job: Any, timeout: float) -> Any:
         try:
-            worker = self._idle.get(timeout=timeout)
+            taken: _Worker = self._idle.get(timeout=timeout)
         except queue.Empty:
             raise WorkerTimeout(f"every worker was busy for {timeout:g} s") from None
+        worker: _Worker | None = taken  # None once replaced: it does not go back to the idle
         try:
-            worker.conn.send_bytes(pickle.dumps(job))
-            if not worker.answers_within(timeout):
+            taken.conn.send_bytes(pickle.dumps(job))
+            if not taken.answers_within(timeout):
                 self._replace(worker)
                 worker = None
                 raise WorkerTimeout(f"the query ran longer than {timeout:g} s")
-            ok, value = pickle.loads(worker.conn.recv_bytes())
+            ok, value = pickle.loads(taken.conn.recv_bytes())
         except (EOFError, OSError):
             self._replace(worker)
             worker = None

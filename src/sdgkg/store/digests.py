@@ -19,6 +19,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from sdgkg.store.writes import replace_file
+
 _MEMO = "digests-v1.json"
 _SETTLED = 2.0  # seconds: a file changed more recently than this is hashed every time
 
@@ -35,7 +37,7 @@ def file_digests(files: Sequence[Path], cache: Path) -> list[bytes]:
         signature = [stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns]
         entry = memo.get(key)
         if entry and entry[:-1] == signature:
-            digests.append(bytes.fromhex(entry[-1]))
+            digests.append(bytes.fromhex(str(entry[-1])))
             continue
         with path.open("rb") as handle:
             digest = hashlib.file_digest(handle, "sha256").digest()
@@ -58,7 +60,7 @@ def content_key(root: Path, files: Sequence[Path], salt: str, cache: Path) -> st
     return digest.hexdigest()[:32]
 
 
-def _load(path: Path) -> dict[str, list]:
+def _load(path: Path) -> dict[str, list[object]]:
     try:
         memo = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -66,9 +68,7 @@ def _load(path: Path) -> dict[str, list]:
     return memo if isinstance(memo, dict) else {}
 
 
-def _store(path: Path, memo: dict[str, list]) -> None:
-    from sdgkg.store.writes import replace_file
-
+def _store(path: Path, memo: dict[str, list[object]]) -> None:
     # Entries of files that no longer exist would only grow the memo.
     live = {key: entry for key, entry in memo.items() if os.path.exists(key)}
     with contextlib.suppress(OSError):  # a memo that cannot be written only costs time

@@ -12,6 +12,8 @@ import pyoxigraph as ox
 from sdgkg.errors import QueryError
 from sdgkg.namespaces import PREFIXES
 from sdgkg.rdfio.terms import Term, from_oxigraph, to_oxigraph
+from sdgkg.safety.limits import too_many_rows
+from sdgkg.safety.screen import UPDATE_KEYWORDS
 
 T = TypeVar("T")
 ResultKind = Literal["select", "ask", "graph"]
@@ -21,7 +23,7 @@ TripleRow = tuple[Term, Term, Term]
 # After the prologue, an update starts with one of these words; a query never does.
 _UPDATE = re.compile(
     r"^\s*(?:(?:#[^\n]*\n|BASE\s*<[^>]*>|PREFIX\s+[\w.-]*:\s*<[^>]*>)\s*)*"
-    r"(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
+    rf"({'|'.join(sorted(UPDATE_KEYWORDS))})\b",
     re.IGNORECASE,
 )
 
@@ -38,39 +40,77 @@ class QueryResult:
 
 
 class Engine(Protocol):
-    """Anything that answers SPARQL queries (the embedded store now, an endpoint later)."""
+    """Anything that answers SPARQL queries: the embedded store, or a server
+    (`sdgkg.store.remote.RemoteEngine`)."""
 
     def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
         """Run a read-only query with `?name` variables pre-bound from `bindings`."""
         ...
 
 
-class EmbeddedEngine:
-    """Runs queries on a pyoxigraph Store, the default graph being the union of all graphs.
+@dataclass(frozen=True)
+class Dataset:
+    """The graphs a query reads (the protocol's default-graph-uri and named-graph-uri); empty
+    means the default: the union of all named graphs as the default graph."""
 
-    The project prefixes are predeclared, so ad-hoc queries may use `kg:` and friends.
+    default: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()
+
+
+class EmbeddedEngine:
+    """Runs queries on a pyoxigraph Store, the default graph being the union of all graphs:
+    every SPARQL evaluation of the package, CLI, server and pages alike, goes through here.
+
+    The project prefixes are predeclared, so ad-hoc queries may use `kg:` and friends. More
+    than `max_rows` rows or triples raise `too_many(max_rows)`, never a silent cut; `base_iri`
+    resolves relative IRIs (the server resolves them against the graph's namespace).
     """
 
-    def __init__(self, store: ox.Store, max_rows: int | None = None) -> None:
+    def __init__(
+        self,
+        store: ox.Store,
+        max_rows: int | None = None,
+        too_many: Callable[[int], QueryError] = too_many_rows,
+        base_iri: str | None = None,
+    ) -> None:
         self._store = store
-        self._max_rows = max_rows  # more rows than this is an error, not a silent cut
+        self._max_rows = max_rows
+        self._too_many = too_many
+        self._base_iri = base_iri
 
-    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
-        substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()}
+    def query(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Term] | None = None,
+        dataset: Dataset = Dataset(),
+    ) -> QueryResult:
+        options = self._options(bindings or {}, dataset)
         try:
-            raw = self._store.query(
-                sparql,
-                prefixes=PREFIXES,
-                use_default_graph_as_union=True,
-                substitutions=substitutions,
-            )
-            return materialize(raw, self._max_rows)
+            raw = self._store.query(sparql, **options)  # type: ignore[arg-type]
+            return materialize(raw, self._max_rows, self._too_many)
         except SyntaxError as exc:
             raise syntax_error(sparql, exc) from None
         except RuntimeError as exc:
             raise _runtime_error(exc) from None
-        except OSError as exc:
-            raise QueryError(f"query failed: {exc}") from None
+        except (OSError, ValueError) as exc:
+            raise QueryError(f"query failed: {' '.join(str(exc).split())}") from None
+
+    def named_graphs(self) -> set[str]:
+        """The IRIs of the store's named graphs (one per graph file)."""
+        return {graph.value for graph in self._store.named_graphs()}
+
+    def _options(self, bindings: Mapping[str, Term], dataset: Dataset) -> dict[str, object]:
+        options: dict[str, object] = {"prefixes": PREFIXES}
+        if self._base_iri:
+            options["base_iri"] = self._base_iri
+        if dataset.default or dataset.named:
+            options["default_graph"] = [ox.NamedNode(iri) for iri in dataset.default]
+            options["named_graphs"] = [ox.NamedNode(iri) for iri in dataset.named]
+        else:
+            options["use_default_graph_as_union"] = True
+        if bindings:
+            options["substitutions"] = {ox.Variable(k): to_oxigraph(v) for k, v in bindings.items()}
+        return options
 
 
 def _runtime_error(exc: RuntimeError) -> QueryError:
@@ -81,7 +121,7 @@ def _runtime_error(exc: RuntimeError) -> QueryError:
             f"cannot bind ?{match.group(1)}: the query does not select it",
             hint="a bound variable must appear in the SELECT clause (or use SELECT *)",
         )
-    return QueryError(f"query failed: {exc}")
+    return QueryError(f"query failed: {' '.join(str(exc).split())}")
 
 
 def syntax_error(sparql: str, exc: SyntaxError) -> QueryError:
@@ -99,10 +139,10 @@ def syntax_error(sparql: str, exc: SyntaxError) -> QueryError:
 def materialize(
     raw: object,
     max_rows: int | None = None,
-    too_many: Callable[[int], QueryError] | None = None,
+    too_many: Callable[[int], QueryError] = too_many_rows,
 ) -> QueryResult:
     """A pyoxigraph result as a `QueryResult`; more than `max_rows` rows or triples raise
-    `too_many(max_rows)` (default: the CLI's row-limit error)."""
+    `too_many(max_rows)`."""
     if isinstance(raw, ox.QueryBoolean):
         return QueryResult("ask", boolean=bool(raw))
     if isinstance(raw, ox.QuerySolutions):
@@ -110,19 +150,17 @@ def materialize(
         rows = tuple(_row(solution) for solution in _capped(raw, max_rows, too_many))
         return QueryResult("select", variables=names, rows=rows)
     # CONSTRUCT/DESCRIBE over the union may repeat a triple found in two files.
-    capped = _capped(raw, max_rows, too_many)  # type: ignore[arg-type]
+    capped: Iterator[ox.Triple] = _capped(raw, max_rows, too_many)  # type: ignore[arg-type]
     triples = dict.fromkeys(_triple(t) for t in capped)
     return QueryResult("graph", triples=tuple(triples))
 
 
 def _capped(
-    items: Iterable[T], limit: int | None, too_many: Callable[[int], QueryError] | None
+    items: Iterable[T], limit: int | None, too_many: Callable[[int], QueryError]
 ) -> Iterator[T]:
     # Results are lazy: stopping after limit + 1 stops a cartesian join from running on.
     for count, item in enumerate(items, start=1):
         if limit is not None and count > limit:
-            if too_many is None:
-                from sdgkg.safety.limits import too_many_rows as too_many
             raise too_many(limit)
         yield item
 

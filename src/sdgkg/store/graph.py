@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote
 
@@ -12,7 +11,10 @@ import pyoxigraph as ox
 
 from sdgkg.errors import InputError
 from sdgkg.namespaces import GRAPH_BASE
-from sdgkg.store.paths import display_path, graph_files, resolve_root
+from sdgkg.parallel import map_in_threads
+from sdgkg.rdfio.ntriples import bytes_written
+from sdgkg.rdfio.screening import check_terms, screen_document
+from sdgkg.store.paths import display_path, graph_files
 from sdgkg.store.writes import reading
 
 FORMATS: dict[str, ox.RdfFormat] = {
@@ -38,12 +40,11 @@ def graph_names(root: Path) -> set[str]:
     return {graph_iri(root, path) for path in graph_files(root)}
 
 
-def load_graph(root: str | os.PathLike[str] | None = None) -> ox.Store:
+def load_graph(root: Path) -> ox.Store:
     """An in-memory Store holding every ontology/ and kg/ file in its own named graph."""
-    data_root = resolve_root(root)
     store = ox.Store()
-    with reading(data_root):  # never between the files of an `add`
-        load_files(store, data_root, graph_files(data_root))
+    with reading(root):  # never between the files of an `add`
+        load_files(store, root, graph_files(root))
     return store
 
 
@@ -59,16 +60,15 @@ def dump_files(root: Path) -> bytes:
     its own store by a pool of threads: pyoxigraph lets go of the GIL while it parses, so on two
     cores this takes less than half as long as loading one shared store (whose writes take a
     lock) and dumping it, 1.2 s against 2.9 s at 1M triples. Errors are `load_graph`'s."""
-    files = graph_files(root)
-    workers = min(4, os.cpu_count() or 1)
-    with reading(root), ThreadPoolExecutor(max_workers=workers) as pool:
-        return b"".join(pool.map(lambda path: _dump_file(root, path), files))
+    with reading(root):
+        return b"".join(map_in_threads(lambda path: _dump_file(root, path), graph_files(root), 4))
 
 
 def _dump_file(root: Path, path: Path) -> bytes:
     store = ox.Store()
     load_files(store, root, [path])
-    return store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph_iri(root, path)))
+    graph = ox.NamedNode(graph_iri(root, path))
+    return bytes_written(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph))
 
 
 def load_extra(
@@ -89,8 +89,6 @@ def load_extra(
 def read_new_facts(path: Path, shown: str) -> list[ox.Triple]:
     """A user's file of new facts, checked: no relative IRIs (there is no base to resolve
     them against), no ill-typed literals, only kk/en/ru language tags."""
-    from sdgkg.rdfio.screening import check_terms, screen_document
-
     fmt = rdf_format(path, shown)
     data = read_rdf_bytes(path, shown)
     screen_document(data, fmt, shown)
@@ -132,8 +130,6 @@ def _load_file(store: ox.Store, path: Path, iri: str, shown: str, bulk: bool = F
     fmt = rdf_format(path, shown)
     data = read_rdf_bytes(path, shown)
     if fmt in (ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD):  # Turtle needs no screening
-        from sdgkg.rdfio.screening import screen_document
-
         screen_document(data, fmt, shown)
     graph = ox.NamedNode(iri)
     load = store.bulk_load if bulk else store.load

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
@@ -31,9 +30,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from sdgkg.parallel import detached
 from sdgkg.store.digests import content_key
-from sdgkg.store.graph import load_files
+from sdgkg.store.graph import load_files, load_graph
 from sdgkg.store.paths import graph_files
+from sdgkg.store.writes import reading
 
 CACHE_ENV = "SDGKG_CACHE_DIR"
 NO_INDEX_ENV = "SDGKG_NO_INDEX"  # set (to anything) to always parse the files in memory
@@ -64,8 +65,6 @@ def wants_index(files: Sequence[Path]) -> bool:
 
 def open_index(root: Path) -> ox.Store:
     """A read-only Store of the graph files under `root`, built first if it is missing."""
-    from sdgkg.store.writes import reading  # hash and read the same files: never during an `add`
-
     with reading(root):
         files = graph_files(root)
         target = index_path(root, files)
@@ -122,26 +121,22 @@ def _progress(what: str) -> Iterator[None]:
             print(f"sdgkg: {what}: done in {elapsed:.1f} s", file=sys.stderr)
 
 
-def query_store(root: str | os.PathLike[str] | None = None) -> ox.Store:
+def query_store(root: Path) -> ox.Store:
     """The Store to answer read-only queries from: the index for big graphs when it is built;
     otherwise the files parsed in memory, while a background process builds the index.
 
     Parsing in memory is 2-3 times faster than building the on-disk index, so the first query
     after a change answers as soon as a plain parse allows, and the next ones use the index.
     """
-    from sdgkg.store.graph import load_graph
-    from sdgkg.store.paths import resolve_root
-
-    data_root = resolve_root(root)
-    files = graph_files(data_root)
+    files = graph_files(root)
     if os.environ.get(NO_INDEX_ENV) or not wants_index(files):
-        return load_graph(data_root)
-    target = index_path(data_root, files)
+        return load_graph(root)
+    target = index_path(root, files)
     if (target / "CURRENT").is_file():
         return ox.Store.read_only(str(target))
-    _build_in_background(data_root, target)
+    _build_in_background(root, target)
     with _progress(f"reading {len(files)} graph files (the index is being built meanwhile)"):
-        return load_graph(data_root)
+        return load_graph(root)
 
 
 def index_path(root: Path, files: Sequence[Path]) -> Path:
@@ -157,13 +152,7 @@ def _build_in_background(root: Path, target: Path) -> None:
         p.name.startswith(".build-") and p.stat().st_mtime > recent for p in parent.iterdir()
     ):
         return
-    subprocess.Popen(
-        [sys.executable, "-m", "sdgkg.store.index", str(root)],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,  # outlives the command, never receives its Ctrl-C
-    )
+    detached(["-m", "sdgkg.store.index", str(root)])
 
 
 def main(argv: Sequence[str]) -> int:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 import re
 import urllib.error
 import urllib.parse
@@ -23,7 +22,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from sdgkg.errors import InputError, QueryError
-from sdgkg.namespaces import GRAPH_BASE, PREFIXES
+from sdgkg.namespaces import GRAPH_BASE, LANGUAGE_TAG, PREFIXES
 from sdgkg.rdfio.terms import Term, from_oxigraph
 from sdgkg.store.engine import QueryResult, Row
 
@@ -41,7 +40,6 @@ _TOKEN = re.compile(
 _FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 _PREFIX_DECL = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?\s*:", re.IGNORECASE)
 _SAFE_IRI = re.compile(r"^[^\s<>\"{}|^`\\]+$")
-_SAFE_LANGUAGE = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
 
 
 @dataclass(frozen=True)
@@ -124,7 +122,7 @@ def _safe_n3(term: Term) -> str:
     if term.kind == "iri" and _SAFE_IRI.match(term.value):
         return f"<{term.value}>"
     if term.kind == "literal":
-        if term.language and not _SAFE_LANGUAGE.match(term.language):
+        if term.language and not LANGUAGE_TAG.match(term.language):
             raise QueryError(f"cannot bind the language tag '{term.language}'")
         if term.datatype and not _SAFE_IRI.match(term.datatype):
             raise QueryError(f"cannot bind a literal with the datatype '{term.datatype}'")
@@ -168,7 +166,7 @@ class RemoteEngine:
 
 
 def _remote_error(endpoint: str, exc: Exception) -> QueryError:
-    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException  # as the line above
 
     if isinstance(exc, SPARQLWrapperException):
         detail = " ".join((_server_message(str(exc)) or str(exc.msg)).split())
@@ -244,18 +242,13 @@ class PushReport:
 
 
 def push_graph(
-    endpoint: str,
-    graph: str | None = None,
-    root: str | os.PathLike[str] | None = None,
-    timeout: int = DEFAULT_TIMEOUT,
+    endpoint: str, data: bytes, graph: str | None = None, timeout: int = DEFAULT_TIMEOUT
 ) -> PushReport:
     """Replace `graph` (default PUSH_GRAPH; "default" for the default graph) on a Graph Store
-    Protocol endpoint with the whole graph, in one PUT, so the server swaps it in one step."""
-    from sdgkg.export import export_graph
-
+    Protocol endpoint with `data` (N-Triples, the whole graph as `export_graph` writes it), in
+    one PUT, so the server swaps it in one step."""
     graph = graph or PUSH_GRAPH
     url = _graph_url(_checked_url(endpoint), graph)
-    data = export_graph("nt", root)
     request = urllib.request.Request(
         url, data=data, method="PUT", headers={"Content-Type": "application/n-triples"}
     )

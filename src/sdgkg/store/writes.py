@@ -21,6 +21,7 @@ import contextlib
 import fcntl
 import json
 import os
+import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -121,8 +122,6 @@ def replace_file(target: Path, data: bytes) -> None:
 
 
 def _temp_beside(target: Path, data: bytes, sync: bool) -> Path:
-    import tempfile  # only writers need it; readers come through this module too
-
     fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=_TEMP_SUFFIX)
     temp = Path(name)
     try:
@@ -140,8 +139,6 @@ def _temp_beside(target: Path, data: bytes, sync: bool) -> Path:
 
 
 def _write_journal(root: Path, temps: Mapping[Path, Path]) -> None:
-    import tempfile
-
     pairs = [[_relative(root, temp), _relative(root, target)] for target, temp in temps.items()]
     journal = root / JOURNAL_NAME
     fd, name = tempfile.mkstemp(dir=root, prefix=f"{JOURNAL_NAME}.", suffix=_TEMP_SUFFIX)

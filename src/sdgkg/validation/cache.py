@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import asdict
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 from sdgkg.rdfio.terms import Term
 from sdgkg.store.digests import content_key
@@ -36,9 +37,11 @@ def load_cached_report(key: str) -> ValidationReport | None:
         return None
     results = []
     for item in data["results"]:
-        terms = {k: Term(**v) if isinstance(v, dict) else v for k, v in item.items()}
-        terms["severity"] = Severity(terms["severity"])
-        results.append(ValidationResult(**terms))
+        fields: dict[str, Any] = {
+            k: Term(**v) if isinstance(v, dict) else v for k, v in item.items()
+        }
+        fields["severity"] = Severity(fields["severity"])
+        results.append(ValidationResult(**fields))
     return ValidationReport(data["conforms"], tuple(results), data["turtle"])
 
 

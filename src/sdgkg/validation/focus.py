@@ -37,6 +37,7 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.collection import Collection
 
 from sdgkg.namespaces import RDF_TYPE, SH
+from sdgkg.rdfio.ntriples import bytes_written
 from sdgkg.rdfio.terms import Term
 from sdgkg.store.graph import load_extra
 from sdgkg.validation.report import ValidationReport, merged_with
@@ -76,8 +77,12 @@ class Reads:
 
 def shape_reads(shapes: Graph) -> Reads:
     """Collect the predicates a shapes graph reads, by direction."""
-    sh = lambda name: URIRef(SH + name)  # noqa: E731
-    forward, backward = set(), set()
+
+    def sh(name: str) -> URIRef:
+        return URIRef(SH + name)
+
+    forward: set[str] = set()
+    backward: set[str] = set()
     bounded = not any((None, sh(name), None) in shapes for name in _UNBOUNDED)
 
     def walk(path: Any, inverse: bool = False) -> None:
@@ -86,8 +91,8 @@ def shape_reads(shapes: Graph) -> Reads:
         elif isinstance(path, BNode):
             if shapes.value(path, sh("inversePath")) is not None:
                 walk(shapes.value(path, sh("inversePath")), not inverse)
-            elif shapes.value(path, sh("alternativePath")) is not None:
-                for item in Collection(shapes, shapes.value(path, sh("alternativePath"))):
+            elif (choices := shapes.value(path, sh("alternativePath"))) is not None:
+                for item in Collection(shapes, choices):
                     walk(item, inverse)
             elif (path, URIRef(RDF_TYPE.replace("type", "first")), None) in shapes:
                 for item in Collection(shapes, path):
@@ -171,7 +176,8 @@ def _patterns(text: str) -> list[tuple[str, str, str]]:
     """The triple patterns of a SELECT's WHERE clause, abbreviations (`;` `,`) expanded."""
     body = _without_expressions(text[text.find("{") :])
     body = re.sub(r"\b(FILTER|NOT|EXISTS|OPTIONAL|MINUS|UNION)\b", " . ", body, flags=re.I)
-    found, terms = [], []
+    found: list[tuple[str, str, str]] = []
+    terms: list[str] = []
     for token in _TOKEN.findall(body):
         if token in ".{}":
             terms = []
@@ -237,7 +243,7 @@ def affected_nodes(base: ox.Store, delta: ox.Store, reads: Reads) -> set[ox.Name
 def _is_checked_property(base: ox.Store, delta: ox.Store, node: ox.NamedNode, reads: Reads) -> bool:
     type_ = ox.NamedNode(RDF_TYPE)
     return any(
-        q.object.value in reads.property_classes
+        isinstance(q.object, ox.NamedNode) and q.object.value in reads.property_classes
         for store in (base, delta)
         for q in store.quads_for_pattern(node, type_, None)
     )
@@ -289,7 +295,7 @@ def neighbourhood(stores: Sequence[ox.Store], focus: set[Any], reads: Reads) -> 
                 triples.update(q.triple for q in store.quads_for_pattern(None, node, None))
     for store in stores:  # targetClass follows rdfs:subClassOf in the data graph
         triples.update(q.triple for q in store.quads_for_pattern(None, SUBCLASS, None))
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    return bytes_written(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
 
 
 def needs_full_run(delta: ox.Store, reads: Reads) -> bool:

@@ -18,9 +18,10 @@ from rdflib import Graph
 from sdgkg.errors import InputError
 from sdgkg.namespaces import GRAPH_BASE, compact
 from sdgkg.rdfio.screening import line_of_subject
+from sdgkg.store.engine import EmbeddedEngine
 from sdgkg.store.graph import load_extra, load_graph
 from sdgkg.store.index import query_store
-from sdgkg.store.paths import GENERATED_DIR, graph_files, resolve_root, shape_files
+from sdgkg.store.paths import GENERATED_DIR, graph_files, shape_files
 from sdgkg.store.writes import reading
 from sdgkg.validation.cache import load_cached_report, report_key, store_cached_report
 from sdgkg.validation.focus import validate_delta
@@ -28,28 +29,25 @@ from sdgkg.validation.report import ValidationReport
 from sdgkg.validation.shacl import data_graph, run_shacl, shapes_graph, union_ntriples
 
 
-def validate(
-    root: str | os.PathLike[str] | None = None, new_files: Sequence[str | os.PathLike[str]] = ()
-) -> ValidationReport:
+def validate(root: Path, new_files: Sequence[str | os.PathLike[str]] = ()) -> ValidationReport:
     """Validate the graph plus `new_files` against shapes/; results the graph alone does not
     have are marked `introduced`."""
-    data_root = resolve_root(root)
     # The report's cache key and the data read must describe the same files: no add between.
-    with reading(data_root):
-        shapes = shapes_graph(data_root)
-        key = report_key(data_root, [*graph_files(data_root), *shape_files(data_root)])
+    with reading(root):
+        shapes = shapes_graph(root)
+        key = report_key(root, [*graph_files(root), *shape_files(root)])
         # The graph's own report comes from the cache when it can (one full run per version
         # of the graph and shapes); new files are then checked only where they change a result.
         base = load_cached_report(key) if new_files else None
-        graph = load_graph(data_root) if base is None else query_store(data_root)
-    check_subjects_unique(graph, data_root)
+        graph = load_graph(root) if base is None else query_store(root)
+    check_subjects_unique(graph, root)
     if base is None:
         base = run_shacl(data_graph(union_ntriples(graph), {}), shapes)
         store_cached_report(key, base)  # so checking new facts next needs no full run
     if not new_files:
         return base
-    report = validate_delta(data_root, graph, new_files, shapes, base)
-    return report or _full_with_new(data_root, new_files, shapes, base)
+    report = validate_delta(root, graph, new_files, shapes, base)
+    return report or _full_with_new(root, new_files, shapes, base)
 
 
 def _full_with_new(
@@ -66,18 +64,18 @@ def _full_with_new(
 
 def check_subjects_unique(store: ox.Store, root: Path) -> None:
     """Refuse a subject described in two kg/ files: each subject lives in one file."""
-    found = store.query(
+    found = EmbeddedEngine(store).query(
         f"""SELECT ?s (MIN(STR(?g)) AS ?first) (MAX(STR(?g)) AS ?last) WHERE {{
              GRAPH ?g {{ ?s ?p ?o }} FILTER (STRSTARTS(STR(?g), "{GRAPH_BASE}kg/")
              && !STRSTARTS(STR(?g), "{GRAPH_BASE}{GENERATED_DIR.as_posix()}/")) }}
            GROUP BY ?s HAVING (COUNT(DISTINCT ?g) > 1) ORDER BY ?s LIMIT 1"""
     )
-    for row in found:  # type: ignore[union-attr]
-        first, second = (unquote(row[n].value.removeprefix(GRAPH_BASE)) for n in ("first", "last"))
-        subject = row["s"]
+    for subject, *graphs in found.rows:
+        first, second = (unquote(str(g.value).removeprefix(GRAPH_BASE)) for g in graphs if g)
+        assert subject is not None  # grouped by it
         text = (root / second).read_text(encoding="utf-8")
         line = line_of_subject(text, subject.value)
-        name = compact(subject.value) if isinstance(subject, ox.NamedNode) else str(subject)
+        name = compact(subject.value) if subject.kind == "iri" else subject.n3()
         raise InputError(
             f"{second}:{line}: {name} is already described in {first}; a subject lives in one file",
             hint=f"move its facts into {first}",

@@ -20,6 +20,7 @@ from rdflib.plugins.sparql import processor
 
 from sdgkg.errors import InputError
 from sdgkg.namespaces import SH
+from sdgkg.rdfio.ntriples import bytes_written
 from sdgkg.rdfio.terms import Term
 from sdgkg.store.graph import graph_iri
 from sdgkg.store.paths import display_path, shape_files
@@ -28,7 +29,7 @@ from sdgkg.validation.report import Severity, ValidationReport, ValidationResult
 
 
 def union_ntriples(store: ox.Store) -> bytes:
-    return ox.serialize((quad.triple for quad in store), format=ox.RdfFormat.N_TRIPLES)
+    return bytes_written(ox.serialize((q.triple for q in store), format=ox.RdfFormat.N_TRIPLES))
 
 
 def data_graph(ntriples: bytes, bnodes: dict[str, Any]) -> Graph:
@@ -156,12 +157,12 @@ def _parsed_sparql_reused() -> Iterator[None]:
         if isinstance(text, str):
             key = (text, base, tuple(sorted((initNs or {}).items())))
             if key not in prepared:
-                tree = processor.parseQuery(text)
-                prepared[key] = processor.translateQuery(tree, base, initNs or {})
+                tree = processor.parseQuery(text)  # type: ignore[attr-defined]
+                prepared[key] = processor.translateQuery(tree, base, initNs or {})  # type: ignore[attr-defined]
             text = prepared[key]
         return original(self, text, initBindings, initNs, base, DEBUG)
 
-    processor.SPARQLProcessor.query = query  # type: ignore[method-assign]
+    processor.SPARQLProcessor.query = query  # type: ignore[method-assign,assignment]
     try:
         yield
     finally:
