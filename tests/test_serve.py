@@ -176,7 +176,14 @@ def test_graph_content_negotiation(server: str, accept: str, media: str) -> None
     ("method", "path", "body", "headers", "status", "message"),
     [
         ("GET", "/sparql?query=SELECT%20%2A%20WHERE%20%7B", None, {}, 400, "invalid SPARQL"),
-        ("GET", "/sparql", None, {}, 400, "no query given"),
+        (
+            "POST",
+            "/sparql",
+            b"default-graph-uri=x",
+            {"Content-Type": "application/x-www-form-urlencoded"},
+            400,
+            "no query given",
+        ),
         ("GET", "/sparql?query=ASK%7B%7D&query=ASK%7B%7D", None, {}, 400, "exactly one query"),
         ("PUT", "/sparql?query=ASK%7B%7D", b"", {}, 405, "PUT is not allowed"),
         ("DELETE", "/sparql", None, {}, 405, "DELETE is not allowed"),

@@ -12,8 +12,8 @@ import threading
 import traceback
 import urllib.parse
 from collections import OrderedDict
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,11 +26,26 @@ from sdgkg.queries import NamedQuery, bind_params
 from sdgkg.results import ResultFormat, render
 from sdgkg.serialize import to_jsonld, to_turtle
 from sdgkg.server import pages
+from sdgkg.server.conditional import (
+    accepts_gzip,
+    encoded,
+    http_date,
+    not_modified,
+    with_validators,
+)
+from sdgkg.server.documents import (
+    DOCUMENT_PREFIXES,
+    service_description,
+    void_description,
+    write_graph,
+)
 from sdgkg.server.evaluate import Job, ResultTooLarge, evaluate
 from sdgkg.server.linkeddata import describe, resource_page
 from sdgkg.server.ontology import ontology_page, ontology_terms
 from sdgkg.server.pages import Labels, esc
 from sdgkg.server.protocol import (
+    DOCUMENT_OFFER,
+    GRAPH_ALIASES,
     GRAPH_OFFER,
     HTML,
     PLAIN,
@@ -41,9 +56,26 @@ from sdgkg.server.protocol import (
     read_request,
 )
 from sdgkg.server.workers import WorkerCrashed, WorkerPool, WorkerTimeout, default_workers
+from sdgkg.terms import to_oxigraph
 
 STATIC = Path(__file__).resolve().parent / "static"
 CENTRE = PREFIXES["kg"] + "centre"
+# The ontology is first a page (as /id/ resources are); the service's documents are data.
+ONTOLOGY_OFFER = (HTML, *DOCUMENT_OFFER[:-1])
+VARY = {"Vary": "Accept"}  # on every answer chosen by content negotiation
+STATIC_TYPES = {
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+}
+# Documents about the graph, by path extension (the extensionless path negotiates).
+EXTENSIONS = {
+    ".ttl": str(ResultFormat.TURTLE),
+    ".jsonld": str(ResultFormat.JSONLD),
+    ".nt": str(ResultFormat.NT),
+    ".rdf": "rdfxml",
+    ".html": HTML,
+}
 
 
 @dataclass(frozen=True)
@@ -70,6 +102,10 @@ class Request:
     accept: str = ""
     content_type: str = ""
     body: bytes = b""
+    host: str = ""  # the Host header (already checked against the allow-list)
+    accept_encoding: str = ""
+    if_none_match: str = ""
+    if_modified_since: str = ""
 
 
 @dataclass(frozen=True)
@@ -98,6 +134,7 @@ class Site:
         limits: Limits = Limits(),
         workers: int | None = None,
         ontology_turtle: bytes = b"",
+        modified: float = 0.0,
     ) -> None:
         self.store = store
         self.queries = {q.name: q for q in queries if not q.name.startswith("checks/")}
@@ -105,6 +142,8 @@ class Site:
         self.limits = limits
         self.labels = _all_labels(store)
         self.ontology_turtle = ontology_turtle
+        self.last_modified = http_date(modified)
+        self._documents: dict[object, list[ox.Triple]] = {}
         self._cache = _ResponseCache()
         # Fork the workers now, while this process has a single thread.
         self.pool = WorkerPool(self._work, size=workers or default_workers())
@@ -118,18 +157,34 @@ class Site:
         # Keyed by the raw request: a repeated request skips even the URL decoding (a third
         # of the time of a cached answer); it was checked when it was first answered.
         key = (request.method, request.query_string, request.content_type, request.body)
-        cached = self._cache.get((*key, request.accept))
+        gzip_allowed = accepts_gzip(request.accept_encoding) if request.accept_encoding else False
+        cached = self._cache.get((*key, request.accept, gzip_allowed))
         if cached is not None:
             return cached
+        if request.method == "GET" and "query" not in request.query_string:
+            return self._service_description(request)
         asked = read_request(*key)
         check_query(asked.sparql)
         job = Job(asked.sparql, dataset=asked.dataset, max_rows=self.limits.max_rows)
         reply = self._run(_Work(job, request.accept, asked.forced_format))
         if isinstance(reply, QueryResult):
-            return _html(self._results_page(asked.sparql, reply, self._labels(request)))
-        response = Response(200, reply.content_type, reply.body)
-        self._cache.put((*key, request.accept), response)
+            return _html(self._results_page(asked.sparql, reply, self._labels(request)), VARY)
+        response = Response(200, reply.content_type, reply.body, VARY)
+        response = with_validators(encoded(response, gzip_allowed), self.last_modified)
+        self._cache.put((*key, request.accept, gzip_allowed), response)
         return response
+
+    def _service_description(self, request: Request) -> Response:
+        """GET /sparql without a query: the Service Description (a page for browsers)."""
+        if "update" in request.query_string:
+            read_request(request.method, request.query_string, "", b"")  # refuses updates
+        fmt = negotiate(request.accept, DOCUMENT_OFFER)
+        if fmt == HTML:
+            return _html(self._editor_page(request), VARY)
+        endpoint = _origin(request) + "/sparql"
+        build = lambda: service_description(endpoint, self.store)  # noqa: E731
+        triples = self._document(("sd", endpoint), build)
+        return self._graph_document(triples, fmt)
 
     def _run(self, work: _Work) -> QueryResult | _Rendered:
         try:
@@ -147,6 +202,10 @@ class Site:
         except SdgkgError as exc:
             raise HttpError(400, exc.message, exc.hint) from None
 
+    def _editor_page(self, request: Request) -> bytes:
+        body = "<h1>SPARQL</h1>" + pages.query_box()
+        return pages.layout("SPARQL", body, self._labels(request))
+
     def _results_page(self, sparql: str, result: QueryResult, labels: Labels) -> bytes:
         body = (
             "<h1>Query results</h1>"
@@ -161,17 +220,30 @@ class Site:
         result = evaluate(self.store, work.job)
         offered = GRAPH_OFFER if result.kind == "graph" else TABULAR_OFFER
         fmt = work.forced_format or negotiate(work.accept, offered)
+        if result.kind == "graph" and fmt in GRAPH_ALIASES:
+            fmt = GRAPH_ALIASES[fmt]
         if fmt not in offered:
             names = ", ".join(offered)
             raise HttpError(406, f"no acceptable format for this result; it can be {names}")
         if fmt == HTML:
             return result
+        if result.kind == "graph":
+            triples = (ox.Triple(*map(to_oxigraph, triple)) for triple in result.triples)
+            return _Rendered(content_type(fmt), write_graph(triples, fmt, self.context))
         return _Rendered(content_type(fmt), render(result, ResultFormat(fmt), self.context))
 
     # -- pages --------------------------------------------------------------------------------
 
     def respond(self, request: Request) -> Response:
-        """The response to any request (errors included)."""
+        """The response to any request (errors included), with validators and compression;
+        a 304 when the client's copy is current."""
+        response = self._answer(request)
+        if response.status == 200 and "ETag" not in response.headers:
+            gzip_allowed = accepts_gzip(request.accept_encoding)
+            response = with_validators(encoded(response, gzip_allowed), self.last_modified)
+        return not_modified(request, response) or response
+
+    def _answer(self, request: Request) -> Response:
         try:
             return self._route(request)
         except HttpError as exc:
@@ -194,13 +266,50 @@ class Site:
             return self._named(request, path[len("/queries/") :])
         if path.startswith(pages.ID_PATH):
             return self._resource(request)
-        if path in ("/ontology", "/ontology.html"):
-            return _html(ontology_page(ontology_terms(self.store), self._labels(request)))
-        if path == "/ontology.ttl":
-            return Response(200, content_type(ResultFormat.TURTLE), self.ontology_turtle)
-        if path == "/static/style.css":
-            return Response(200, "text/css; charset=utf-8", (STATIC / "style.css").read_bytes())
+        if path.startswith("/ontology"):
+            return self._ontology(request)
+        if path == "/.well-known/void":
+            return self._void(request)
+        if path.startswith("/static/"):
+            return _static(path[len("/static/") :])
         raise HttpError(404, f"nothing at {path}", hint="start from the home page, /")
+
+    def _ontology(self, request: Request) -> Response:
+        """/ontology by content negotiation, or /ontology.ttl, .jsonld, .nt, .rdf, .html."""
+        stem, dot, extension = request.path.partition(".")
+        fmt = EXTENSIONS.get(dot + extension) if dot else negotiate(request.accept, ONTOLOGY_OFFER)
+        if stem != "/ontology" or (dot and fmt is None):
+            raise HttpError(404, f"nothing at {request.path}", hint="try /ontology.ttl")
+        headers = {} if dot else VARY
+        if fmt == HTML:
+            page = ontology_page(ontology_terms(self.store), self._labels(request))
+            return _html(page, headers)
+        if fmt == ResultFormat.TURTLE:
+            return Response(200, content_type(fmt), self.ontology_turtle, headers)
+        triples = self._document("ontology", self._ontology_triples)
+        return replace(self._graph_document(triples, fmt), headers=headers)
+
+    def _ontology_triples(self) -> list[ox.Triple]:
+        return list(ox.parse(self.ontology_turtle, format=ox.RdfFormat.TURTLE))
+
+    def _void(self, request: Request) -> Response:
+        base = _origin(request) + "/"
+        triples = self._document(("void", base), lambda: void_description(base, self.store))
+        return self._graph_document(triples, negotiate(request.accept, DOCUMENT_OFFER[:-1]))
+
+    def _document(self, key: object, build: Callable[[], list[ox.Triple]]) -> list[ox.Triple]:
+        """A document about the graph, built once (per host name) and kept."""
+        found = self._documents.get(key)
+        if found is None:
+            found = self._documents[key] = build()
+        return found
+
+    def _graph_document(self, triples: list[ox.Triple], fmt: str | None) -> Response:
+        if fmt is None:
+            offered = ", ".join(DOCUMENT_OFFER[:-1])
+            raise HttpError(406, f"no acceptable format for this document; it can be {offered}")
+        body = write_graph(triples, fmt, self.context, DOCUMENT_PREFIXES)
+        return Response(200, content_type(fmt), body, VARY)
 
     def _labels(self, request: Request) -> Labels:
         lang = _param(request, "lang")
@@ -230,6 +339,8 @@ class Site:
             f"<h2>Profile</h2>{summary}"
             f"<h2>Named queries</h2>{listing}"
             f"<h2>SPARQL</h2>{pages.query_box()}"
+            '<p>About this service: its <a href="/sparql">SPARQL service description</a> and '
+            'the <a href="/.well-known/void">VoID description</a> of the dataset.</p>'
         )
         return pages.layout("Home", body, labels)
 
@@ -259,6 +370,7 @@ class Site:
 
     def _resource(self, request: Request) -> Response:
         path, fmt = _strip_extension(request.path)
+        negotiated = fmt is None
         if fmt is None:
             fmt = negotiate(request.accept, (HTML, ResultFormat.TURTLE, ResultFormat.JSONLD))
         if fmt is None:
@@ -268,12 +380,13 @@ class Site:
         description = describe(self.store, pages.iri_for_path(path), self.limits.max_rows)
         if not description.exists:
             raise HttpError(404, f"the graph has nothing about {pages.iri_for_path(path)}")
+        headers = VARY if negotiated else {}
         if fmt == HTML:
-            return _html(resource_page(description, self._labels(request)))
+            return _html(resource_page(description, self._labels(request)), headers)
         triples = list(description.triples())
         if fmt == ResultFormat.TURTLE:
-            return Response(200, content_type(fmt), to_turtle(triples))
-        return Response(200, content_type(fmt), to_jsonld(triples, self.context))
+            return Response(200, content_type(fmt), to_turtle(triples), headers)
+        return Response(200, content_type(fmt), to_jsonld(triples, self.context), headers)
 
     def error(self, request: Request, status: int, message: str, hint: str | None) -> Response:
         """An error as a page for browsers, as `Error: ...` text for programs."""
@@ -315,8 +428,22 @@ def _page_language(query: NamedQuery, labels: Labels) -> dict[str, str]:
     return {"lang": labels.lang} if has_default else {}
 
 
-def _html(page: bytes) -> Response:
-    return Response(200, content_type(HTML), page)
+def _html(page: bytes, headers: Mapping[str, str] | None = None) -> Response:
+    return Response(200, content_type(HTML), page, headers or {})
+
+
+def _origin(request: Request) -> str:
+    """The site's URL as the client named it (the Host header was checked on arrival)."""
+    return "http://" + (request.host or "localhost")
+
+
+def _static(name: str) -> Response:
+    """A file under static/ (the stylesheet, the vendored editor and graph library)."""
+    path = (STATIC / name).resolve()
+    kind = STATIC_TYPES.get(path.suffix)
+    if kind is None or not path.is_relative_to(STATIC) or not path.is_file():
+        raise HttpError(404, f"nothing at /static/{name}")
+    return Response(200, kind, path.read_bytes(), {"Cache-Control": "max-age=3600"})
 
 
 def _param(request: Request, name: str) -> str | None:
