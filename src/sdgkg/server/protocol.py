@@ -79,11 +79,18 @@ _BROKEN_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")  # urllib keeps these as the
 class HttpError(Exception):
     """An HTTP error status with a one-line message (and maybe a hint) for the client."""
 
-    def __init__(self, status: int, message: str, hint: str | None = None) -> None:
-        super().__init__(status, message, hint)
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        hint: str | None = None,
+        place: tuple[int, int] | None = None,  # line and column in the query, if it is there
+    ) -> None:
+        super().__init__(status, message, hint, place)
         self.status = status
         self.message = message
         self.hint = hint
+        self.place = place
 
 
 @dataclass(frozen=True)

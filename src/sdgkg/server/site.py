@@ -19,13 +19,11 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from sdgkg.engine import QueryResult
 from sdgkg.errors import QueryError, SdgkgError
 from sdgkg.namespaces import PREFIXES
 from sdgkg.queries import NamedQuery, bind_params
 from sdgkg.results import ResultFormat, render
 from sdgkg.serialize import to_jsonld, to_turtle
-from sdgkg.server import pages
 from sdgkg.server.conditional import (
     accepts_gzip,
     encoded,
@@ -39,10 +37,27 @@ from sdgkg.server.documents import (
     void_description,
     write_graph,
 )
-from sdgkg.server.evaluate import Job, ResultTooLarge, evaluate
+from sdgkg.server.evaluate import (
+    Job,
+    Page,
+    ResultTooLarge,
+    evaluate,
+    finish,
+    read_page,
+    result_kind,
+    start,
+)
 from sdgkg.server.linkeddata import describe, resource_page
 from sdgkg.server.ontology import ontology_page, ontology_terms
-from sdgkg.server.pages import Labels, esc
+from sdgkg.server.pages import (
+    ID_PATH,
+    Labels,
+    Pager,
+    graph_languages,
+    iri_for_path,
+    query_url,
+    read_pager,
+)
 from sdgkg.server.protocol import (
     DOCUMENT_OFFER,
     GRAPH_ALIASES,
@@ -55,6 +70,8 @@ from sdgkg.server.protocol import (
     negotiate,
     read_request,
 )
+from sdgkg.server.sparql_errors import SparqlSyntaxError
+from sdgkg.server.templating import render_page
 from sdgkg.server.workers import WorkerCrashed, WorkerPool, WorkerTimeout, default_workers
 from sdgkg.terms import to_oxigraph
 
@@ -63,6 +80,8 @@ CENTRE = PREFIXES["kg"] + "centre"
 # The ontology is first a page (as /id/ resources are); the service's documents are data.
 ONTOLOGY_OFFER = (HTML, *DOCUMENT_OFFER[:-1])
 VARY = {"Vary": "Accept"}  # on every answer chosen by content negotiation
+EXAMPLE_QUERY = "SELECT ?p ?o WHERE { kg:centre ?p ?o } LIMIT 20"
+DOWNLOAD_EXTENSIONS = {"turtle": "ttl", "jsonld": "jsonld", "nt": "nt", "rdfxml": "rdf"}
 STATIC_TYPES = {
     ".css": "text/css; charset=utf-8",
     ".js": "text/javascript; charset=utf-8",
@@ -115,6 +134,7 @@ class _Work:
     job: Job
     accept: str
     forced_format: str | None
+    pager: Pager | None = None  # which page a person asked for (HTML answers only)
 
 
 @dataclass(frozen=True)
@@ -141,6 +161,7 @@ class Site:
         self.context = jsonld_context
         self.limits = limits
         self.labels = _all_labels(store)
+        self.languages = graph_languages(self.labels)
         self.ontology_turtle = ontology_turtle
         self.last_modified = http_date(modified)
         self._documents: dict[object, list[ox.Triple]] = {}
@@ -164,11 +185,18 @@ class Site:
         if request.method == "GET" and "query" not in request.query_string:
             return self._service_description(request)
         asked = read_request(*key)
-        check_query(asked.sparql)
-        job = Job(asked.sparql, dataset=asked.dataset, max_rows=self.limits.max_rows)
-        reply = self._run(_Work(job, request.accept, asked.forced_format))
-        if isinstance(reply, QueryResult):
-            return _html(self._results_page(asked.sparql, reply, self._labels(request)), VARY)
+        try:
+            check_query(asked.sparql)
+            job = Job(asked.sparql, dataset=asked.dataset, max_rows=self.limits.max_rows)
+            reply = self._run(_Work(job, request.accept, asked.forced_format, _pager(request)))
+        except HttpError as exc:
+            if exc.status in (406, 500) or not _wants_html(request, asked.forced_format):
+                raise
+            # A person's query stays in the editor, with the error shown at its place.
+            page = self._editor_page(request, asked.sparql, error=exc)
+            return Response(exc.status, content_type(HTML), page, VARY)
+        if isinstance(reply, Page):
+            return _html(self._editor_page(request, asked.sparql, page=reply), VARY)
         response = Response(200, reply.content_type, reply.body, VARY)
         response = with_validators(encoded(response, gzip_allowed), self.last_modified)
         self._cache.put((*key, request.accept, gzip_allowed), response)
@@ -180,13 +208,13 @@ class Site:
             read_request(request.method, request.query_string, "", b"")  # refuses updates
         fmt = negotiate(request.accept, DOCUMENT_OFFER)
         if fmt == HTML:
-            return _html(self._editor_page(request), VARY)
+            return _html(self._editor_page(request, _param(request, "query") or ""), VARY)
         endpoint = _origin(request) + "/sparql"
         build = lambda: service_description(endpoint, self.store)  # noqa: E731
         triples = self._document(("sd", endpoint), build)
         return self._graph_document(triples, fmt)
 
-    def _run(self, work: _Work) -> QueryResult | _Rendered:
+    def _run(self, work: _Work) -> Page | _Rendered:
         try:
             return self.pool.run(work, self.limits.timeout)
         except WorkerTimeout as exc:
@@ -200,33 +228,54 @@ class Site:
         except ResultTooLarge as exc:
             raise HttpError(422, exc.message, exc.hint) from None
         except SdgkgError as exc:
-            raise HttpError(400, exc.message, exc.hint) from None
+            place = (exc.line, exc.column) if isinstance(exc, SparqlSyntaxError) else None
+            raise HttpError(400, exc.message, exc.hint, place=place) from None
 
-    def _editor_page(self, request: Request) -> bytes:
-        body = "<h1>SPARQL</h1>" + pages.query_box()
-        return pages.layout("SPARQL", body, self._labels(request))
+    def _editor_page(
+        self,
+        request: Request,
+        sparql: str = "",
+        page: Page | None = None,
+        error: HttpError | None = None,
+    ) -> bytes:
+        """The query editor, with the query's results (a page of them) or its error."""
+        labels = self._labels(request, strict=error is None)
+        shown_error = None
+        if error is not None:
+            line, column = error.place or (0, 0)
+            shown_error = {"message": error.message, "hint": error.hint, "line": line}
+            shown_error["column"] = column
+        pager = page.pager if page else (_pager(request) or Pager())
 
-    def _results_page(self, sparql: str, result: QueryResult, labels: Labels) -> bytes:
-        body = (
-            "<h1>Query results</h1>"
-            + pages.results_table(result, labels)
-            + pages.downloads("/sparql", {"query": sparql}, result.kind)
-            + pages.query_box(sparql)
+        def paging(number: int, size: int) -> str:
+            kept = [(k, v) for k, v in _pairs(request) if k not in ("page", "size")]
+            return query_url("/sparql", [*kept, ("page", str(number)), ("size", str(size))])
+
+        return render_page(
+            "sparql.html",
+            title="Query results" if page else "SPARQL query",
+            query=sparql or EXAMPLE_QUERY,
+            page=page,
+            error=shown_error,
+            page_size=pager.size,
+            paging=paging,
+            labels=labels,
         )
-        return pages.layout("Query results", body, labels)
 
-    def _work(self, work: _Work) -> QueryResult | _Rendered:
+    def _work(self, work: _Work) -> Page | _Rendered:
         """Runs in a worker process: evaluate, negotiate, render."""
-        result = evaluate(self.store, work.job)
-        offered = GRAPH_OFFER if result.kind == "graph" else TABULAR_OFFER
+        raw = start(self.store, work.job)
+        kind = result_kind(raw)
+        offered = GRAPH_OFFER if kind == "graph" else TABULAR_OFFER
         fmt = work.forced_format or negotiate(work.accept, offered)
-        if result.kind == "graph" and fmt in GRAPH_ALIASES:
+        if kind == "graph" and fmt in GRAPH_ALIASES:
             fmt = GRAPH_ALIASES[fmt]
         if fmt not in offered:
             names = ", ".join(offered)
             raise HttpError(406, f"no acceptable format for this result; it can be {names}")
         if fmt == HTML:
-            return result
+            return read_page(work.job, raw, work.pager or Pager())
+        result = finish(self.store, work.job, raw)
         if result.kind == "graph":
             triples = (ox.Triple(*map(to_oxigraph, triple)) for triple in result.triples)
             return _Rendered(content_type(fmt), write_graph(triples, fmt, self.context))
@@ -262,9 +311,11 @@ class Site:
             raise HttpError(405, f"{request.method} is not allowed here", hint="use GET")
         if path == "/":
             return _html(self._home(self._labels(request)))
+        if path == "/editor":
+            return _html(self._editor_page(request, _param(request, "query") or ""))
         if path.startswith("/queries/"):
             return self._named(request, path[len("/queries/") :])
-        if path.startswith(pages.ID_PATH):
+        if path.startswith(ID_PATH):
             return self._resource(request)
         if path.startswith("/ontology"):
             return self._ontology(request)
@@ -311,38 +362,41 @@ class Site:
         body = write_graph(triples, fmt, self.context, DOCUMENT_PREFIXES)
         return Response(200, content_type(fmt), body, VARY)
 
-    def _labels(self, request: Request) -> Labels:
-        lang = _param(request, "lang")
-        pairs = urllib.parse.parse_qsl(request.query_string, keep_blank_values=True)
-        kept = urllib.parse.urlencode([(k, v) for k, v in pairs if k != "lang"])
-        return Labels(self.labels, lang if lang in pages.LANGUAGES else "en", kept)
+    def _labels(self, request: Request, strict: bool = True) -> Labels:
+        """The page's labels in the language it asks for (`lang`), which must be one the
+        graph has (unless `strict` is off, for error pages: English then)."""
+        lang = _param(request, "lang") or "en"
+        if lang not in self.languages:
+            if strict:
+                raise HttpError(
+                    400,
+                    f"the graph has no labels in '{lang}'",
+                    hint=f"choose one of {', '.join(self.languages)}",
+                )
+            lang = "en"
+        kept = urllib.parse.urlencode([(k, v) for k, v in _pairs(request) if k != "lang"])
+        return Labels(self.labels, lang, kept, self.languages)
 
     def _home(self, labels: Labels) -> bytes:
-        summary = ""
+        profile = None
         query = self.queries.get("centre-profile")
         if query is not None:
             values = {"lang": labels.lang} if any(p.name == "lang" for p in query.params) else {}
             job = Job(query.text, bind_params(query, values), max_rows=self.limits.max_rows)
-            summary = pages.results_table(evaluate(self.store, job), labels)
-        names = self.labels.get(CENTRE, {})
-        heading = esc(names.get(labels.lang) or names.get("en") or "sdgkg")
-        listing = "".join(
-            f'<section class="query"><h3>{esc(q.title or q.name)} <small><code>{esc(q.name)}</code>'
-            f"</small></h3><p>{esc(q.description)}</p>"
-            f"{pages.query_form(q, _page_language(q, labels))}</section>"
-            for q in self.queries.values()
+            profile = Page(evaluate(self.store, job), Pager(1, self.limits.max_rows))
+        heading = labels.tagged(CENTRE) or ("sdgkg", "")
+        return render_page(
+            "home.html",
+            title="Home",
+            heading=heading[0],
+            heading_lang=heading[1],
+            centre=CENTRE,
+            profile=profile,
+            queries=list(self.queries.values()),
+            form_values=lambda q: _page_language(q, labels),
+            example=EXAMPLE_QUERY,
+            labels=labels,
         )
-        body = (
-            f"<h1>{heading}</h1>"
-            f'<p class="lead">{pages.iri_html(CENTRE, labels)}: its page shows every fact with '
-            "the sentence of the source that supports it.</p>"
-            f"<h2>Profile</h2>{summary}"
-            f"<h2>Named queries</h2>{listing}"
-            f"<h2>SPARQL</h2>{pages.query_box()}"
-            '<p>About this service: its <a href="/sparql">SPARQL service description</a> and '
-            'the <a href="/.well-known/void">VoID description</a> of the dataset.</p>'
-        )
-        return pages.layout("Home", body, labels)
 
     def _named(self, request: Request, name: str) -> Response:
         query = self.queries.get(urllib.parse.unquote(name))
@@ -351,22 +405,31 @@ class Site:
         values = _query_values(query, request)
         bindings = bind_params(query, values)
         forced = _param(request, "format")
+        labels = None if forced else self._labels(request)  # before the work: lang=de is a 400
         job = Job(query.text, bindings=bindings, max_rows=self.limits.max_rows)
-        reply = self._run(_Work(job, "text/html", forced))
+        reply = self._run(_Work(job, "text/html", forced, _pager(request)))
         if isinstance(reply, _Rendered):
-            extension = {"turtle": "ttl", "jsonld": "jsonld", "nt": "nt"}.get(forced or "", forced)
+            extension = DOWNLOAD_EXTENSIONS.get(forced or "", forced)
             disposition = f'attachment; filename="{query.name}.{extension}"'
             return Response(
                 200, reply.content_type, reply.body, {"Content-Disposition": disposition}
             )
-        labels = self._labels(request)
-        body = (
-            f"<h1>{esc(query.title or query.name)}</h1><p>{esc(query.description)}</p>"
-            f"{pages.query_form(query, values)}"
-            + pages.results_table(reply, labels)
-            + pages.downloads(f"/queries/{query.name}", values, reply.kind)
+        base = f"/queries/{query.name}"
+
+        def paging(number: int, size: int) -> str:
+            kept = [(k, v) for k, v in _pairs(request) if k not in ("page", "size")]
+            return query_url(base, [*kept, ("page", str(number)), ("size", str(size))])
+
+        page = render_page(
+            "named.html",
+            title=query.title or query.name,
+            query=query,
+            values=values,
+            page=reply,
+            paging=paging,
+            labels=labels,
         )
-        return _html(pages.layout(query.title or query.name, body, labels))
+        return _html(page)
 
     def _resource(self, request: Request) -> Response:
         path, fmt = _strip_extension(request.path)
@@ -377,9 +440,9 @@ class Site:
             raise HttpError(
                 406, "this resource is available as text/html, text/turtle or application/ld+json"
             )
-        description = describe(self.store, pages.iri_for_path(path), self.limits.max_rows)
+        description = describe(self.store, iri_for_path(path), self.limits.max_rows)
         if not description.exists:
-            raise HttpError(404, f"the graph has nothing about {pages.iri_for_path(path)}")
+            raise HttpError(404, f"the graph has nothing about {iri_for_path(path)}")
         headers = VARY if negotiated else {}
         if fmt == HTML:
             return _html(resource_page(description, self._labels(request)), headers)
@@ -392,7 +455,15 @@ class Site:
         """An error as a page for browsers, as `Error: ...` text for programs."""
         headers = {"Allow": "GET, POST"} if status == 405 else {}
         if negotiate(request.accept, (PLAIN, HTML)) == HTML:
-            page = pages.error_page(status, message, hint, self._labels(request))
+            labels = self._labels(request, strict=False)
+            page = render_page(
+                "error.html",
+                title=f"Error {status}",
+                status=status,
+                message=message,
+                hint=hint,
+                labels=labels,
+            )
             return Response(status, content_type(HTML), page, headers)
         text = f"Error: {message}\n" + (f"Hint: {hint}\n" if hint else "")
         return Response(status, "text/plain; charset=utf-8", text.encode("utf-8"), headers)
@@ -411,14 +482,35 @@ def check_query(sparql: str) -> None:
 
 def _query_values(query: NamedQuery, request: Request) -> dict[str, str]:
     """The named query's parameters from the URL: empty fields are left to their defaults,
-    `format` picks a download, and `lang` only sets the page language unless it is a parameter."""
+    `format` picks a download, `page` and `size` the page of the result, and `lang` only sets
+    the page language unless it is a parameter."""
     declared = {param.name for param in query.params}
     found = urllib.parse.parse_qs(request.query_string)
     return {
         key: values[-1]
         for key, values in found.items()
-        if values[-1] != "" and key != "format" and (key != "lang" or key in declared)
+        if values[-1] != ""
+        and key not in ("format", "page", "size")
+        and (key not in ("lang",) or key in declared)
     }
+
+
+def _pairs(request: Request) -> list[tuple[str, str]]:
+    return urllib.parse.parse_qsl(request.query_string, keep_blank_values=True)
+
+
+def _pager(request: Request) -> Pager | None:
+    """The page a person asked for, if the URL names one (only HTML answers read it)."""
+    text = request.query_string
+    if "page=" not in text and "size=" not in text:
+        return None
+    return read_pager(_param(request, "page"), _param(request, "size"))
+
+
+def _wants_html(request: Request, forced_format: str | None) -> bool:
+    if forced_format is not None:
+        return forced_format == HTML
+    return negotiate(request.accept, TABULAR_OFFER) == HTML
 
 
 def _page_language(query: NamedQuery, labels: Labels) -> dict[str, str]:
