@@ -78,7 +78,9 @@ def test_construct_counts_triples(site: Site) -> None:
 
 
 def test_a_syntax_error_keeps_the_query_and_says_where(site: Site) -> None:
-    query = "SELECT ?name WHERE {\n  kg:centre skos:prefLabel ?name\n  FILTER (LANG(?name) = 'en'\n}"
+    query = (
+        "SELECT ?name WHERE {\n  kg:centre skos:prefLabel ?name\n  FILTER (LANG(?name) = 'en'\n}"
+    )
     status, page = get(site, sparql_path(query))
     assert status == 400
     assert 'data-error-line="4" data-error-column="1"' in page
