@@ -76,8 +76,11 @@ def _explain(sparql: str, line: int, column: int, expected: str) -> str:
     form = _FORM.match(_without_strings(sparql))
     if form is not None and form.group(1).upper() not in _FORMS:
         return f"a query starts with SELECT, ASK, CONSTRUCT or DESCRIBE, not '{form.group(1)}'"
-    found = _word_at(sparql, line, column) or rest.split()[0]
-    return f"'{found[:30]}' was not expected here; expected {_expected_words(expected)}"
+    found = (_word_at(sparql, line, column) or rest.split()[0])[:30]
+    closing = [c for c in _missing_closings(sparql) if f'"{c}"' in expected]
+    if closing:
+        return f"a closing '{closing[0]}' is missing before '{found}'"
+    return f"'{found}' was not expected here; expected {_expected_words(expected)}"
 
 
 def _word_at(sparql: str, line: int, column: int) -> str:
@@ -145,9 +148,13 @@ def _line(sparql: str, line: int) -> str:
 
 
 def _unclosed(sparql: str) -> str:
-    text = _without_strings(sparql)
-    missing = [c for o, c in ("{}", "()", "[]") if text.count(o) > text.count(c)]
+    missing = _missing_closings(sparql)
     return " and ".join(f"a closing '{c}' is missing" for c in missing)
+
+
+def _missing_closings(sparql: str) -> list[str]:
+    text = _without_strings(sparql)
+    return [c for o, c in ("()", "[]", "{}") if text.count(o) > text.count(c)]
 
 
 def _expected_words(expected: str) -> str:
