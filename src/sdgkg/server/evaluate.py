@@ -46,6 +46,7 @@ class Job:
     bindings: Mapping[str, Term] = field(default_factory=dict)
     dataset: Dataset = Dataset()
     max_rows: int = 10_000
+    renames: Mapping[str, str] = field(default_factory=dict)  # a named query's columns
 
 
 def evaluate(store: ox.Store, job: Job) -> QueryResult:
@@ -92,7 +93,7 @@ def finish(store: ox.Store, job: Job, raw: object) -> QueryResult:
         result = materialize(raw, job.max_rows, _too_large)
     except (RuntimeError, OSError, ValueError) as exc:
         raise _failed(exc) from None
-    return without_bound(result, job.bindings)
+    return without_bound(result, job.bindings, job.renames)
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,7 @@ def read_page(job: Job, raw: object, pager: Pager) -> Page:
     except (RuntimeError, OSError, ValueError) as exc:
         raise _failed(exc) from None
     more = replace(pager, more=found > pager.size)
-    return Page(without_bound(result, job.bindings), more)
+    return Page(without_bound(result, job.bindings, job.renames), more)
 
 
 def _distinct(items: Iterable[T]) -> Iterator[T]:

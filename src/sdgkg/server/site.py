@@ -382,7 +382,8 @@ class Site:
         query = self.queries.get("centre-profile")
         if query is not None:
             values = {"lang": labels.lang} if any(p.name == "lang" for p in query.params) else {}
-            job = Job(query.text, bind_params(query, values), max_rows=self.limits.max_rows)
+            bindings = bind_params(query, values)
+            job = Job(query.text, bindings, max_rows=self.limits.max_rows, renames=query.renames)
             profile = Page(evaluate(self.store, job), Pager(1, self.limits.max_rows))
         heading = labels.tagged(CENTRE) or ("sdgkg", "")
         return render_page(
@@ -406,7 +407,7 @@ class Site:
         bindings = bind_params(query, values)
         forced = _param(request, "format")
         labels = None if forced else self._labels(request)  # before the work: lang=de is a 400
-        job = Job(query.text, bindings=bindings, max_rows=self.limits.max_rows)
+        job = Job(query.text, bindings, max_rows=self.limits.max_rows, renames=query.renames)
         reply = self._run(_Work(job, "text/html", forced, _pager(request)))
         if isinstance(reply, _Rendered):
             extension = DOWNLOAD_EXTENSIONS.get(forced or "", forced)
