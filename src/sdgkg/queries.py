@@ -325,9 +325,9 @@ def _without_bound(
     # Bound variables must be selected to be bound; their constant column is not an answer.
     # An optional parameter left unbound stays a column: it varies like any other variable
     # (named after its parameter, not grlc's ?__NAME).
-    keep = [i for i, name in enumerate(result.variables) if name not in hidden]
-    if result.kind != "select":
+    if result.kind != "select" or not (hidden or renames):
         return result
+    keep = [i for i, name in enumerate(result.variables) if name not in hidden]
     names = tuple((renames or {}).get(result.variables[i], result.variables[i]) for i in keep)
     if len(keep) == len(result.variables):
         return result if names == result.variables else replace(result, variables=names)

@@ -311,8 +311,6 @@ class Site:
             raise HttpError(405, f"{request.method} is not allowed here", hint="use GET")
         if path == "/":
             return _html(self._home(self._labels(request)))
-        if path == "/editor":
-            return _html(self._editor_page(request, _param(request, "query") or ""))
         if path.startswith("/queries/"):
             return self._named(request, path[len("/queries/") :])
         if path.startswith(ID_PATH):
