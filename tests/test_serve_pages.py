@@ -129,3 +129,20 @@ def test_entity_neighbourhood_data(site: Site) -> None:
     assert desa["href"] == "/id/un-desa?lang=kk"
     assert all(e["source"] in ids and e["target"] in ids for e in graph["edges"])
     assert '<script src="/static/vendor/cytoscape.min.js" defer></script>' in page
+
+
+def test_vendored_code_is_served_with_its_licences(site: Site) -> None:
+    static = REPO / "src" / "sdgkg" / "server" / "static" / "vendor"
+    lines = [
+        line.split()
+        for line in (static / "MANIFEST.txt").read_text(encoding="utf-8").splitlines()
+        if not line.startswith("#")
+    ]
+    names = {name for name, *_ in lines}
+    assert {"codemirror", "codemirror-lang-sparql", "cytoscape", "@codemirror/view"} <= names
+    for _name, _version, _licence, text in lines:
+        assert (static / text).read_text(encoding="utf-8").strip()
+    for path in ("/static/vendor/editor.js", "/static/vendor/cytoscape.min.js", "/static/graph.js"):
+        response = site.respond(Request("GET", path))
+        assert response.status == 200 and response.content_type.startswith("text/javascript")
+    assert site.respond(Request("GET", "/static/../site.py")).status == 404
