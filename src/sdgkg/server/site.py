@@ -452,7 +452,7 @@ class Site:
 
     def error(self, request: Request, status: int, message: str, hint: str | None) -> Response:
         """An error as a page for browsers, as `Error: ...` text for programs."""
-        headers = {"Allow": "GET, POST"} if status == 405 else {}
+        headers = {"Allow": "GET, POST", **VARY} if status == 405 else VARY
         if negotiate(request.accept, (PLAIN, HTML)) == HTML:
             labels = self._labels(request, strict=False)
             page = render_page(
