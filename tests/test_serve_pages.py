@@ -100,13 +100,16 @@ def test_programs_get_the_error_in_words_too(site: Site) -> None:
 
 
 def test_named_query_page_shows_its_sparql_and_opens_it_in_the_editor(site: Site) -> None:
-    _, page = get(site, "/queries/pillars")
+    _, page = get(site, "/queries/pillars?lang=ru")
     assert '<pre class="sparql"><code>' in page and "sdgkg:hasPillar ?pillar" in page
     link = re.search(r'<a class="open-editor" href="([^"]+)"', page)
     assert link and link.group(1).startswith("/sparql?query=")
-    text = (REPO / "queries" / "pillars.rq").read_text(encoding="utf-8")
     opened = urllib.parse.parse_qs(urllib.parse.urlsplit(link.group(1).replace("&amp;", "&")).query)
-    assert opened["query"] == [text]
+    text = (REPO / "queries" / "pillars.rq").read_text(encoding="utf-8")
+    assert opened["query"] == [text.replace("WHERE {", 'WHERE { VALUES (?_lang) { ("ru") } ', 1)]
+    # In the editor it answers as on its own page: the same three pillars, in Russian.
+    _, result = get(site, sparql_path(opened["query"][0]))
+    assert '<p class="count">3 rows</p>' in result and "Устойчивый экономический рост" in result
 
 
 def test_ontology_shows_backticks_as_code(site: Site) -> None:

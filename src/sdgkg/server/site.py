@@ -22,6 +22,7 @@ import pyoxigraph as ox
 from sdgkg.errors import QueryError, SdgkgError
 from sdgkg.namespaces import PREFIXES
 from sdgkg.queries import NamedQuery, bind_params
+from sdgkg.remote import bind_values
 from sdgkg.results import ResultFormat, render
 from sdgkg.serialize import to_jsonld, to_turtle
 from sdgkg.server.conditional import (
@@ -73,7 +74,7 @@ from sdgkg.server.protocol import (
 from sdgkg.server.sparql_errors import SparqlSyntaxError
 from sdgkg.server.templating import render_page
 from sdgkg.server.workers import WorkerCrashed, WorkerPool, WorkerTimeout, default_workers
-from sdgkg.terms import to_oxigraph
+from sdgkg.terms import Term, to_oxigraph
 
 STATIC = Path(__file__).resolve().parent / "static"
 CENTRE = PREFIXES["kg"] + "centre"
@@ -423,6 +424,7 @@ class Site:
             "named.html",
             title=query.title or query.name,
             query=query,
+            editor_text=_editor_text(query.text, bindings),
             values=values,
             page=reply,
             paging=paging,
@@ -492,6 +494,15 @@ def _query_values(query: NamedQuery, request: Request) -> dict[str, str]:
         and key not in ("format", "page", "size")
         and (key not in ("lang",) or key in declared)
     }
+
+
+def _editor_text(sparql: str, bindings: Mapping[str, Term]) -> str:
+    """A named query for the editor, its parameters' values given by a VALUES block (of
+    escaped terms) opening the WHERE group, so it answers there as on its own page."""
+    try:
+        return bind_values(sparql, bindings)
+    except QueryError:
+        return sparql
 
 
 def _pairs(request: Request) -> list[tuple[str, str]]:
