@@ -1,7 +1,7 @@
 """The query editor, the result pages, an entity's graph, a phone-sized screen and a page on
 another origin, in headless Chromium against a real `sdgkg serve`. Screenshots are kept in
 test-artifacts/ (editor-highlighted, editor-error, results-page-2, entity-graph,
-centre-390px)."""
+centre-390px and centre-390px-facts)."""
 
 from __future__ import annotations
 
@@ -138,6 +138,7 @@ def test_second_page_of_results(browser: object, server: str) -> None:
     assert _editor_text(driver) == query
     downloads = driver.find_elements(By.CSS_SELECTOR, "a.download")  # type: ignore[attr-defined]
     assert [a.text for a in downloads] == ["csv", "tsv", "json", "xml"]
+    driver.execute_script("document.querySelector('p.count').scrollIntoView()")  # type: ignore[attr-defined]
     _shot(driver, "results-page-2.png")
 
 
@@ -177,6 +178,8 @@ def test_centre_page_fits_a_phone(browser: object, server: str) -> None:
         for table in driver.find_elements(By.CSS_SELECTOR, "table.facts, table.labels"):  # type: ignore[attr-defined]
             assert table.rect["x"] >= 0 and table.rect["x"] + table.rect["width"] <= width
         _shot(driver, "centre-390px.png")
+        driver.execute_script("document.querySelector('table.facts').scrollIntoView()")  # type: ignore[attr-defined]
+        _shot(driver, "centre-390px-facts.png")
     finally:
         driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})  # type: ignore[attr-defined]
 
