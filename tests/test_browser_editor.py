@@ -203,25 +203,34 @@ fetch(ENDPOINT, {
 def test_a_page_on_another_origin_queries_with_cors(
     browser: object, server: str, tmp_path: Path
 ) -> None:
-    from selenium.webdriver.common.by import By
+    # The same page, served from another origin, against this server (--cors) and against
+    # one started without --cors: only the first answers it.
+    plain, plain_url = start_sdgkg_serve(tmp_path / "plain.log", "--workers", "2")
+    try:
+        assert _query_from_elsewhere(browser, server, tmp_path / "a") == KG + "un-desa"
+        refused = _query_from_elsewhere(browser, plain_url.rstrip("/"), tmp_path / "b")
+        assert refused.startswith("failed: TypeError")
+    finally:
+        plain.stop()
 
-    driver = browser
-    site = tmp_path / "elsewhere"
-    site.mkdir()
-    page = CROSS_ORIGIN_PAGE.replace("ENDPOINT", repr(server + "/sparql"))
-    (site / "index.html").write_text(page, encoding="utf-8")
-    port = free_port()
+
+def _query_from_elsewhere(driver: object, endpoint: str, folder: Path) -> str:
+    """What a page on another origin (http://localhost:PORT) gets asking `endpoint`."""
     import sys
 
-    other = Peer(
-        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "-d", str(site)],
-        tmp_path / "elsewhere.log",
-    )
+    from selenium.webdriver.common.by import By
+
+    folder.mkdir()
+    page = CROSS_ORIGIN_PAGE.replace("ENDPOINT", repr(endpoint + "/sparql"))
+    (folder / "index.html").write_text(page, encoding="utf-8")
+    port = free_port()
+    command = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"]
+    other = Peer([*command, "-d", str(folder)], folder / "server.log")
     try:
         origin = f"http://localhost:{port}"
         other.wait_for(origin + "/")
         driver.get(origin + "/index.html")  # type: ignore[attr-defined]
         _wait(driver, "return document.getElementById('out').textContent !== 'waiting'")
-        assert driver.find_element(By.ID, "out").text == KG + "un-desa"  # type: ignore[attr-defined]
+        return str(driver.find_element(By.ID, "out").text)  # type: ignore[attr-defined]
     finally:
         other.stop()
