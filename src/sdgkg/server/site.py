@@ -8,6 +8,7 @@ server runs.
 
 from __future__ import annotations
 
+import functools
 import threading
 import traceback
 import urllib.parse
@@ -321,7 +322,8 @@ class Site:
         if path == "/.well-known/void":
             return self._void(request)
         if path.startswith("/static/"):
-            return _static(path[len("/static/") :])
+            gzip_allowed = accepts_gzip(request.accept_encoding)
+            return _static_answer(path[len("/static/") :], gzip_allowed, self.last_modified)
         raise HttpError(404, f"nothing at {path}", hint="start from the home page, /")
 
     def _ontology(self, request: Request) -> Response:
@@ -537,6 +539,11 @@ def _html(page: bytes, headers: Mapping[str, str] | None = None) -> Response:
 def _origin(request: Request) -> str:
     """The site's URL as the client named it (the Host header was checked on arrival)."""
     return "http://" + (request.host or "localhost")
+
+
+@functools.lru_cache(maxsize=64)  # a few files, compressed once (the editor is 450 kB)
+def _static_answer(name: str, gzip_allowed: bool, last_modified: str) -> Response:
+    return with_validators(encoded(_static(name), gzip_allowed), last_modified)
 
 
 def _static(name: str) -> Response:
