@@ -25,7 +25,13 @@ def free_port() -> int:
 class Peer:
     """A server process in its own process group, stopped with the whole group."""
 
-    def __init__(self, args: Sequence[str], log: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        args: Sequence[str],
+        log: Path,
+        env: dict[str, str] | None = None,
+        cwd: Path | None = None,
+    ) -> None:
         self.log = log
         self._log_file = log.open("wb")
         self.process = subprocess.Popen(
@@ -34,6 +40,7 @@ class Peer:
             stderr=subprocess.STDOUT,
             start_new_session=True,
             env=env,
+            cwd=cwd,
         )
 
     def wait_for(self, url: str, timeout: float = 30) -> None:

@@ -88,9 +88,12 @@ def test_click_from_home_through_a_query_to_the_centre(browser: object, server: 
 
     # Run the pillars query in Russian from its form on the home page.
     form = driver.find_element(By.ID, "form-pillars")  # type: ignore[attr-defined]
-    field = form.find_element(By.NAME, "lang")
-    field.clear()
-    field.send_keys("ru")
+    from selenium.webdriver.support.select import Select
+
+    # The languages offered are the graph's.
+    field = Select(form.find_element(By.NAME, "lang"))
+    assert [option.text for option in field.options] == ["kk", "en", "ru"]
+    field.select_by_visible_text("ru")
     form.find_element(By.TAG_NAME, "button").click()
     _wait_for_title(driver, "Pillars")
     rows = driver.find_elements(By.CSS_SELECTOR, "table.results tbody tr")  # type: ignore[attr-defined]

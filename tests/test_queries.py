@@ -33,6 +33,27 @@ def test_header_becomes_a_named_query():
     assert query.text == text  # the file stays valid SPARQL: the header is comments
 
 
+def test_grlc_header_and_variables_become_params():
+    text = (
+        "#+ summary: Labels\n#+ description: 'Labels: of a resource.'\n"
+        "#+ defaults:\n#+   - who: https://w3id.org/sdgkg/id/centre\n"
+        "#+ params:\n#+   - lang: language | Only this language.\n"
+        "#+   - n: integer | How many.\n"
+        "SELECT ?label $_who_iri $__lang WHERE { ?_who_iri rdfs:label ?label\n"
+        "  FILTER (COALESCE(LANG(?label) = ?__lang, true) && STRLEN(?label) > ?_n) }\n"
+    )
+    query = parse_query(text, "labels")
+    assert (query.title, query.description) == ("Labels", "Labels: of a resource.")
+    who = "https://w3id.org/sdgkg/id/centre"
+    assert query.params == (
+        Param("who", ParamType.IRI, who, "", variable="_who_iri"),
+        Param("lang", ParamType.LANGUAGE, None, "Only this language.", variable="__lang"),
+        Param("n", ParamType.INTEGER, None, "How many.", required=True, variable="_n"),
+    )
+    assert query.renames == {"_who_iri": "who", "__lang": "lang", "_n": "n"}
+    assert "variable" not in query.as_dict()["params"][0]  # type: ignore[index]
+
+
 def test_bad_param_lines_are_query_errors():
     with pytest.raises(QueryError, match="bad param line"):
         parse_query("#+ param: lang | language\nASK {}", "q")

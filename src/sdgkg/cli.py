@@ -453,6 +453,9 @@ def serve(
         list[str] | None,
         typer.Option(metavar="NAME", help="Also answer this Host name (repeatable)."),
     ] = None,
+    cors: Annotated[
+        bool, typer.Option(help="Let web pages of any origin query the server (CORS).")
+    ] = False,
 ) -> None:
     """Serve the graph read-only over HTTP: a SPARQL endpoint at /sparql, a page for every
     resource (/id/centre), the named queries (/) and the ontology (/ontology).
@@ -461,6 +464,7 @@ def serve(
     Examples:
       sdgkg serve                      (then open http://127.0.0.1:8000/)
       sdgkg serve --port 8080 --timeout 5 --max-rows 1000
+      sdgkg serve --cors               (for YASGUI or any page on another origin)
     """
     from sdgkg.server import ServerConfig
     from sdgkg.server import serve as run_server
@@ -468,7 +472,8 @@ def serve(
     limits = QueryLimits(timeout=timeout, max_rows=max_rows)
     hosts = tuple(allow_host or ())
     chosen = {"workers": workers} if workers else {}  # else ServerConfig's default
-    run_server(_root(ctx), ServerConfig(host, port, limits, allowed_hosts=hosts, **chosen))
+    config = ServerConfig(host, port, limits, allowed_hosts=hosts, cors=cors, **chosen)
+    run_server(_root(ctx), config)
 
 
 @app.command()

@@ -25,6 +25,17 @@ class QueryError(SdgkgError):
     """A query that cannot be found, bound, parsed or rendered."""
 
 
+class SparqlSyntaxError(QueryError):
+    """A query that does not parse, with its 1-based line and column (0 when unknown)."""
+
+    def __init__(
+        self, message: str, hint: str | None = None, line: int = 0, column: int = 0
+    ) -> None:
+        super().__init__(message, hint)
+        self.line = line
+        self.column = column
+
+
 class QueryTimeout(QueryError):
     """A query ran past its time limit; its worker may still be running."""
 
@@ -46,11 +57,18 @@ class ExtractionFailed(SdgkgError):
 class HttpError(Exception):
     """An HTTP error status with a one-line message (and maybe a hint) for the client."""
 
-    def __init__(self, status: int, message: str, hint: str | None = None) -> None:
-        super().__init__(status, message, hint)
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        hint: str | None = None,
+        place: tuple[int, int] | None = None,  # line and column in the query, if it is there
+    ) -> None:
+        super().__init__(status, message, hint, place)
         self.status = status
         self.message = message
         self.hint = hint
+        self.place = place
 
 
 class WorkerTimeout(Exception):

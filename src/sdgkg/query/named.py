@@ -1,14 +1,25 @@
 """Named queries (`queries/*.rq` with a `#+` header), parameter binding, and running them.
 
-Header lines, before the SPARQL::
+The header is grlc's (its YAML decorators), so grlc serves the same folder as an API::
 
-    #+ title: Names of the centre
+    #+ summary: Names of the centre
     #+ description: The centre's names in Kazakh, English and Russian.
-    #+ param: lang | language | - | Only names in this language tag.
+    #+ defaults:
+    #+   - lang: en
+    #+ params:
+    #+   - lang: language | Only names in this language tag.
 
-A param line is `NAME | TYPE | DEFAULT | DESCRIPTION`; TYPE is iri, string, language or
-integer; DEFAULT `-` leaves the variable unbound, `!` makes the parameter required, anything
-else is bound when the user gives no value. Other `#+` keys (e.g. grlc's) are ignored.
+and, as grlc expects, a parameter is a variable named `?_NAME` (given, or its default) or
+`?__NAME` (optional: unbound when not given), with an optional `_iri` or `_integer` suffix
+for its type. `params` (which grlc ignores) gives each one's TYPE (iri, string, language or
+integer) and text. The SELECT clause projects a parameter as `$_NAME`: the same variable, which
+the embedded engine needs projected to bind it, and which grlc (replacing `?_NAME` with the
+value in the text) leaves alone. A result column of an optional parameter is named NAME.
+
+The older line form is still read: `#+ param: NAME | TYPE | DEFAULT | DESCRIPTION`, where
+DEFAULT `-` leaves the variable unbound, `!` makes the parameter required, anything else is
+bound when the user gives no value; the variable is then `?NAME`. `title` is read as `summary`.
+Other `#+` keys (grlc's `endpoint`, `tags`, `enumerate` ...) are ignored.
 """
 
 from __future__ import annotations
@@ -31,6 +42,11 @@ from sdgkg.store.index import query_store
 from sdgkg.store.paths import query_dir
 
 _HEADER = re.compile(r"^#\+\s*([\w-]+)\s*:\s*(.*?)\s*$")
+_ITEM = re.compile(r"^#\+\s+-\s*([\w-]+)\s*:\s*(.*?)\s*$")  # `#+   - name: value`
+# grlc's parameter variables: ?_name (given) or ?__name (optional), then an optional type.
+_GRLC_VARIABLE = re.compile(
+    r"\?(?P<optional>__?)(?P<name>[A-Za-z0-9]+)(?:_(?P<type>iri|integer))?\b"
+)
 _NAME = re.compile(r"^[\w-]+(/[\w-]+)*$")
 _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _ABSOLUTE_IRI = re.compile(r"^(https?://|urn:|file:|mailto:)[^\s<>\"{}|\\^`]*$")
@@ -51,6 +67,12 @@ class Param:
     default: str | None  # None: optional and unbound
     description: str = ""
     required: bool = False
+    variable: str = ""  # the query's variable, when it is not NAME (grlc's ?_NAME)
+
+    @property
+    def var(self) -> str:
+        """The variable the parameter binds."""
+        return self.variable or self.name
 
 
 @dataclass(frozen=True)
@@ -66,9 +88,17 @@ class NamedQuery:
     def has_header(self) -> bool:
         return bool(self.title or self.description or self.params)
 
+    @property
+    def renames(self) -> dict[str, str]:
+        """Result columns of parameter variables, named after their parameter."""
+        return {p.variable: p.name for p in self.params if p.variable}
+
     def as_dict(self) -> dict[str, object]:
         """Name, title, description and params, for JSON listings."""
-        params = [{**vars(p), "type": p.type.value} for p in self.params]
+        params = [
+            {k: v for k, v in vars(p).items() if k != "variable"} | {"type": p.type.value}
+            for p in self.params
+        ]
         return {
             "name": self.name,
             "title": self.title,
@@ -79,18 +109,61 @@ class NamedQuery:
 
 def parse_query(text: str, name: str, path: Path | None = None) -> NamedQuery:
     """Parse a query text with an optional `#+` header."""
+    fields, items = _header(text)
+    shown = path.name if path else name
+    params = tuple(_parse_param(spec, shown) for spec in fields.get("param", []))
+    if not params:
+        params = _grlc_params(text, items, shown)
+    title = " ".join(fields.get("title", fields.get("summary", [])))
+    return NamedQuery(name, title, " ".join(fields.get("description", [])), params, text, path)
+
+
+def _header(text: str) -> tuple[dict[str, list[str]], dict[str, dict[str, str]]]:
+    """The header's `key: value` lines, and its lists of `- name: value` items by key."""
     fields: dict[str, list[str]] = {}
+    items: dict[str, dict[str, str]] = {}
+    key = ""
     for line in text.splitlines():
         stripped = line.strip()
         if stripped and not stripped.startswith("#"):
             break  # the header ends where the SPARQL starts
+        item = _ITEM.match(stripped)
+        if item and key:
+            items.setdefault(key, {})[item.group(1)] = _unquoted(item.group(2))
+            continue
         match = _HEADER.match(stripped)
         if match:
-            fields.setdefault(match.group(1).lower(), []).append(match.group(2))
-    shown = path.name if path else name
-    params = tuple(_parse_param(spec, shown) for spec in fields.get("param", []))
-    title = " ".join(fields.get("title", fields.get("summary", [])))
-    return NamedQuery(name, title, " ".join(fields.get("description", [])), params, text, path)
+            key = match.group(1).lower()
+            if match.group(2):
+                fields.setdefault(key, []).append(_unquoted(match.group(2)))
+    return fields, items
+
+
+def _unquoted(value: str) -> str:
+    if len(value) > 1 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1]
+    return value
+
+
+def _grlc_params(text: str, items: dict[str, dict[str, str]], shown: str) -> tuple[Param, ...]:
+    """The parameters of grlc's `?_NAME` variables, typed and described by `params`."""
+    found: dict[str, Param] = {}
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    for match in _GRLC_VARIABLE.finditer(body):
+        name = match.group("name")
+        if name in found:
+            continue
+        kind, _, description = items.get("params", {}).get(name, "").partition("|")
+        kind = kind.strip() or {"iri": "iri", "integer": "integer"}.get(
+            match.group("type") or "", ""
+        )
+        default = items.get("defaults", {}).get(name)
+        optional = match.group("optional") == "__"
+        spec = " | ".join(
+            [name, kind or "string", "-" if optional else default or "!", description.strip()]
+        )
+        found[name] = replace(_parse_param(spec, shown), variable=match.group(0)[1:])
+    return tuple(found.values())
 
 
 def _parse_param(spec: str, shown: str) -> Param:
@@ -181,7 +254,7 @@ def bind_params(query: NamedQuery, values: Mapping[str, str]) -> dict[str, Term]
         if value is None and param.required:
             raise QueryError(f"missing required parameter '{param.name}' for {query.name}")
         if value is not None:
-            bound[param.name] = _typed_term(param, value)
+            bound[param.var] = _typed_term(param, value)
     return bound
 
 
@@ -249,20 +322,29 @@ def run_query(
     def work() -> QueryResult:
         return chosen.query(named.text, bindings)
 
-    return _without_bound(call_with_timeout(work, limits.timeout), set(bindings))
+    result = call_with_timeout(work, limits.timeout)
+    return _without_bound(result, set(bindings), named.renames)
 
 
-def _without_bound(result: QueryResult, hidden: set[str]) -> QueryResult:
+def _without_bound(
+    result: QueryResult, hidden: set[str], renames: Mapping[str, str] | None = None
+) -> QueryResult:
     # Bound variables must be selected to be bound; their constant column is not an answer.
-    # An optional parameter left unbound stays a column: it varies like any other variable.
-    keep = [i for i, name in enumerate(result.variables) if name not in hidden]
-    if result.kind != "select" or len(keep) == len(result.variables):
+    # An optional parameter left unbound stays a column: it varies like any other variable
+    # (named after its parameter, not grlc's ?__NAME).
+    if result.kind != "select" or not (hidden or renames):
         return result
+    keep = [i for i, name in enumerate(result.variables) if name not in hidden]
+    names = tuple((renames or {}).get(result.variables[i], result.variables[i]) for i in keep)
+    if len(keep) == len(result.variables):
+        return result if names == result.variables else replace(result, variables=names)
     rows = tuple(tuple(row[i] for i in keep) for row in result.rows)
-    return replace(result, variables=tuple(result.variables[i] for i in keep), rows=rows)
+    return replace(result, variables=names, rows=rows)
 
 
-def without_bound(result: QueryResult, names: Iterable[str]) -> QueryResult:
+def without_bound(
+    result: QueryResult, names: Iterable[str], renames: Mapping[str, str] | None = None
+) -> QueryResult:
     """The result without the columns of bound parameters (what `run_query` returns), for
     callers that run the query themselves, such as the server's workers."""
-    return _without_bound(result, set(names))
+    return _without_bound(result, set(names), renames)

@@ -8,6 +8,7 @@ and the project-wide modules; queries run through `store.engine`, never the Stor
 """
 
 from sdgkg.server.http import ServerConfig, build_site, serve
-from sdgkg.server.site import Request, Response, Site
+from sdgkg.server.messages import Request, Response
+from sdgkg.server.site import Site
 
 __all__ = ["Request", "Response", "ServerConfig", "Site", "build_site", "serve"]

@@ -7,6 +7,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -15,9 +16,11 @@ from sdgkg.errors import InputError
 from sdgkg.export import load_context
 from sdgkg.query.named import list_queries
 from sdgkg.safety.limits import SERVER_LIMITS, QueryLimits
-from sdgkg.server.site import Request, Response, Site
+from sdgkg.server.messages import Request, Response
+from sdgkg.server.site import Site
 from sdgkg.server.workers import default_workers
 from sdgkg.store.graph import load_graph
+from sdgkg.store.paths import graph_files
 
 DEFAULT_PORT = 8000
 MAX_BODY = 1 << 20  # bytes of request body (a query, or a form holding one)
@@ -31,6 +34,7 @@ class ServerConfig:
     workers: int = field(default_factory=default_workers)
     max_body: int = MAX_BODY
     allowed_hosts: tuple[str, ...] = ()  # extra Host names, besides the loopback ones
+    cors: bool = False  # answer pages of any origin (Access-Control-Allow-Origin: *)
 
 
 def allowed_host_values(host: str, port: int, extra: Iterable[str] = ()) -> frozenset[str]:
@@ -85,7 +89,18 @@ class _Handler(BaseHTTPRequestHandler):
     def _refuse_method(self) -> None:
         self._handle(head=False)
 
-    do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _refuse_method
+    do_PUT = do_DELETE = do_PATCH = _refuse_method
+
+    def do_OPTIONS(self) -> None:
+        """A CORS preflight, answered when the server runs with --cors (else refused)."""
+        if not self.server.config.cors or self._problem() is not None:
+            self._handle(head=False)
+            return
+        self.send_response(204)
+        for name, value in _preflight_headers(self.headers).items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     def _handle(self, head: bool) -> None:
         site = self.server.site
@@ -96,6 +111,10 @@ class _Handler(BaseHTTPRequestHandler):
             parts.query,
             self.headers.get("Accept", ""),
             self.headers.get("Content-Type", ""),
+            host=self.headers.get("Host", ""),
+            accept_encoding=self.headers.get("Accept-Encoding", ""),
+            if_none_match=self.headers.get("If-None-Match", ""),
+            if_modified_since=self.headers.get("If-Modified-Since", ""),
         )
         problem = self._problem()
         if problem is not None:
@@ -126,10 +145,14 @@ class _Handler(BaseHTTPRequestHandler):
     def _send(self, response: Response, head: bool) -> None:
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
-        self.send_header("Content-Length", str(len(response.body)))
+        if response.status != 304:  # a 304 has no body, and no length of its own
+            self.send_header("Content-Length", str(len(response.body)))
         self.send_header("X-Content-Type-Options", "nosniff")
         for name, value in response.headers.items():
             self.send_header(name, value)
+        if self.server.config.cors:
+            self.send_header("Access-Control-Allow-Origin", "*")
+            self.send_header("Access-Control-Expose-Headers", "Content-Disposition, ETag")
         if self.close_connection:
             self.send_header("Connection", "close")
         self.end_headers()
@@ -144,14 +167,16 @@ class _Handler(BaseHTTPRequestHandler):
 
 def build_site(root: Path, config: ServerConfig = ServerConfig()) -> Site:
     """Load the graph, the named queries and the JSON-LD context into a Site."""
-    ontology = root / "ontology" / "sdgkg.ttl"
+    data_root = root
+    ontology = data_root / "ontology" / "sdgkg.ttl"
     return Site(
-        load_graph(root),
-        list_queries(root),
-        load_context(root),
+        load_graph(data_root),
+        list_queries(data_root),
+        load_context(data_root),
         config.limits,
         config.workers,
         ontology.read_bytes() if ontology.is_file() else b"",
+        modified=max((p.stat().st_mtime for p in graph_files(data_root)), default=0.0),
     )
 
 
@@ -182,6 +207,18 @@ def serve_site(
     finally:
         server.server_close()
         site.close()
+
+
+def _preflight_headers(asked: Message) -> dict[str, str]:
+    """The answer to a CORS preflight: any origin may GET and POST, with the headers it asks
+    for (the SPARQL protocol needs Content-Type and Accept), for a day."""
+    wanted = asked.get("Access-Control-Request-Headers", "")
+    return {
+        "Access-Control-Allow-Origin": "*",
+        "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+        "Access-Control-Allow-Headers": wanted or "Accept, Content-Type",
+        "Access-Control-Max-Age": "86400",
+    }
 
 
 def _announce(url: str) -> None:

@@ -13,22 +13,19 @@ from itertools import islice
 
 import pyoxigraph as ox
 
-from sdgkg.namespaces import PREFIXES, RDF_TYPE
+from sdgkg.namespaces import PREFIXES, compact
 from sdgkg.rdfio.terms import Term, from_oxigraph, to_triple
-from sdgkg.server.pages import (
-    Labels,
-    esc,
-    iri_html,
-    labels_rows,
-    layout,
-    local_path,
-    term_html,
-)
+from sdgkg.server.pages import Labels, local_path, with_lang
+from sdgkg.server.templating import render_page
 from sdgkg.store.engine import EmbeddedEngine
 
+RDF_TYPE = PREFIXES["rdf"] + "type"
 _LABELS = {PREFIXES["skos"] + "prefLabel", PREFIXES["rdfs"] + "label"}
 # Incoming links from the reified statements are shown as evidence, not as links.
 _REIFICATION = {PREFIXES["rdf"] + "subject", PREFIXES["rdf"] + "object"}
+# The picture shows links between resources: not types, labels or where a fact was found.
+_HIDDEN_LINKS = {RDF_TYPE, *_LABELS, PREFIXES["prov"] + "wasDerivedFrom"}
+_MOST_NODES = 60  # a class with thousands of members would be a hairball, not a picture
 
 _EVIDENCE = """
 SELECT ?s ?p ?o ?exact ?source ?start ?end ?by WHERE {
@@ -108,75 +105,61 @@ def _evidence(store: ox.Store, node: ox.NamedNode) -> dict[tuple[Term, Term], tu
 def resource_page(description: Description, labels: Labels) -> bytes:
     """The HTML page of one resource."""
     iri = description.iri
-    title = labels.of(iri) or iri
+    title = labels.tagged(iri) or (iri, "")
     types = [o for p, o in description.outgoing if p.value == RDF_TYPE]
-    facts = [(p, o) for p, o in description.outgoing if p.value != RDF_TYPE]
-    body = (
-        f"<h1>{esc(title)}</h1>"
-        f'<p class="iri"><code>{esc(iri)}</code> · also as '
-        f'<a href="{esc(_suffixed(iri, ".ttl"))}">Turtle</a> and '
-        f'<a href="{esc(_suffixed(iri, ".jsonld"))}">JSON-LD</a></p>'
-        + _labels_table(iri, labels)
-        + _types(types, labels)
-        + _facts(facts, description.evidence, labels)
-        + _incoming(description.incoming, labels)
-    )
-    return layout(title, body, labels)
-
-
-def _suffixed(iri: str, suffix: str) -> str:
-    return (local_path(iri) or "") + suffix
-
-
-def _labels_table(iri: str, labels: Labels) -> str:
-    return f'<h2>Labels</h2><table class="labels">{labels_rows(iri, labels)}</table>'
-
-
-def _types(types: list[Term], labels: Labels) -> str:
-    if not types:
-        return ""
-    items = ", ".join(term_html(t, labels) for t in types)
-    return f'<p class="types">Type: {items}</p>'
-
-
-def _facts(
-    facts: list[tuple[Term, Term]],
-    evidence: dict[tuple[Term, Term], tuple[Evidence, ...]],
-    labels: Labels,
-) -> str:
-    rows = []
-    for predicate, obj in facts:
-        if predicate.value in _LABELS:
-            continue  # already in the labels table
-        proof = "".join(_evidence_html(e, labels) for e in evidence.get((predicate, obj), ()))
-        rows.append(
-            f"<tr><th>{iri_html(predicate.value, labels)}</th>"
-            f"<td>{term_html(obj, labels)}{proof}</td></tr>"
-        )
-    return f'<h2>Facts</h2><table class="facts">{"".join(rows)}</table>'
-
-
-def _evidence_html(evidence: Evidence, labels: Labels) -> str:
-    source = iri_html(evidence.source.value, labels) if evidence.source.kind == "iri" else ""
-    said = ""
-    if evidence.attributed_to is not None:
-        said = f", as said by {term_html(evidence.attributed_to, labels)}"
-    if evidence.sentence is None:
-        return f'<div class="evidence">Source: {source}{said}</div>'
-    where = ""
-    if evidence.start is not None and evidence.end is not None:
-        where = f" (characters {esc(evidence.start.value)}–{esc(evidence.end.value)})"
-    return (
-        f'<blockquote class="evidence">{term_html(evidence.sentence, labels)}'
-        f"<cite>{source}{where}{said}</cite></blockquote>"
+    facts = [
+        (p, o) for p, o in description.outgoing if p.value != RDF_TYPE and p.value not in _LABELS
+    ]
+    return render_page(
+        "resource.html",
+        title=title[0],
+        title_lang=title[1],
+        iri=iri,
+        path=local_path(iri) or "",
+        types=types,
+        facts=facts,
+        evidence=description.evidence,
+        incoming=description.incoming,
+        graph=neighbourhood(description, labels),
+        labels=labels,
     )
 
 
-def _incoming(incoming: tuple[tuple[Term, Term], ...], labels: Labels) -> str:
-    if not incoming:
-        return ""
-    rows = "".join(
-        f"<tr><td>{term_html(s, labels)}</td><th>{iri_html(p.value, labels)}</th><td>this</td></tr>"
-        for s, p in incoming
-    )
-    return f'<h2>Links to this resource</h2><table class="incoming">{rows}</table>'
+def neighbourhood(description: Description, labels: Labels) -> dict[str, list[dict[str, str]]]:
+    """The resource and the resources it links to and from, as nodes and edges for the
+    picture: each node labelled in the page's language and linked to its page."""
+    centre = description.iri
+    nodes = {centre: _graph_node(centre, labels, "centre")}
+    edges: dict[tuple[str, str, str], dict[str, str]] = {}
+    links: list[tuple[str | Term, Term, str | Term]] = [
+        (centre, p, o) for p, o in description.outgoing if p.value not in _HIDDEN_LINKS
+    ]
+    links += [(s, p, centre) for s, p in description.incoming]
+    for source, predicate, target in links:
+        ends = [e.value if isinstance(e, Term) else e for e in (source, target)]
+        if not all(isinstance(e, str) for e in ends) or _is_literal(source, target):
+            continue
+        other = ends[1] if ends[0] == centre else ends[0]
+        if other not in nodes and len(nodes) > _MOST_NODES:
+            continue
+        nodes.setdefault(other, _graph_node(other, labels, "neighbour"))
+        key = (ends[0], predicate.value, ends[1])
+        label = labels.of(predicate.value) or compact(predicate.value)
+        edges[key] = {"source": ends[0], "target": ends[1], "label": label}
+    return {"nodes": list(nodes.values()), "edges": list(edges.values())}
+
+
+def _is_literal(*terms: object) -> bool:
+    return any(isinstance(t, Term) and t.kind != "iri" for t in terms)
+
+
+def _graph_node(iri: str, labels: Labels, role: str) -> dict[str, str]:
+    found = labels.tagged(iri)
+    path = local_path(iri)
+    return {
+        "id": iri,
+        "label": found[0] if found else compact(iri),
+        "lang": found[1] if found else "",
+        "href": with_lang(path, labels.lang) if path else iri,
+        "role": role,
+    }

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from sdgkg.namespaces import PREFIXES
-from sdgkg.server.pages import Labels, esc, iri_html, labels_rows, layout
+from sdgkg.server.pages import Labels
+from sdgkg.server.templating import render_page
 from sdgkg.store.engine import EmbeddedEngine
 
 _TERMS = """
@@ -62,33 +62,11 @@ def ontology_terms(store: ox.Store) -> list[OntologyTerm]:
 
 
 def ontology_page(terms: list[OntologyTerm], labels: Labels) -> bytes:
-    classes = [t for t in terms if t.is_class]
-    properties = [t for t in terms if not t.is_class]
-    body = (
-        "<h1>The sdgkg ontology</h1>"
-        f"<p>Namespace <code>{esc(PREFIXES['sdgkg'])}</code>: the terms this graph needs that "
-        "W3C ORG, PROV-O, SKOS, Dublin Core, schema.org and Web Annotation do not provide. "
-        'As Turtle: <a href="/ontology.ttl">ontology.ttl</a>.</p>'
-        f"<h2>Classes ({len(classes)})</h2>{''.join(_term(t, labels) for t in classes)}"
-        f"<h2>Properties ({len(properties)})</h2>{''.join(_term(t, labels) for t in properties)}"
-    )
-    return layout("Ontology", body, labels)
-
-
-def _term(term: OntologyTerm, labels: Labels) -> str:
-    local = term.iri[len(PREFIXES["sdgkg"]) :]
-    label_rows = labels_rows(term.iri, labels)
-    relations = [
-        ("Subclass of" if term.is_class else "Subproperty of", term.supers),
-        ("Domain", term.domains),
-        ("Range", term.ranges),
-    ]
-    facts = "".join(
-        f"<tr><th>{name}</th><td>{', '.join(iri_html(i, labels) for i in iris)}</td></tr>"
-        for name, iris in relations
-        if iris
-    )
-    return (
-        f'<section class="term" id="{esc(local)}"><h3><code>sdgkg:{esc(local)}</code></h3>'
-        f'<p>{esc(term.comment)}</p><table class="labels">{label_rows}{facts}</table></section>'
+    """The ontology as a page: classes, then properties, each with its labels and relations."""
+    return render_page(
+        "ontology.html",
+        title="Ontology",
+        classes=[t for t in terms if t.is_class],
+        properties=[t for t in terms if not t.is_class],
+        labels=labels,
     )

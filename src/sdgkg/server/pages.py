@@ -1,29 +1,24 @@
-"""HTML for the server's pages: the layout, terms as links, result tables, forms.
-
-Every piece of data goes through `esc` (HTML escaping) before it reaches the page; the pages
-load only /static/style.css from this server, no script and nothing from elsewhere.
+"""What the server's pages know about the graph: labels by language, where a resource's page
+is, and the pieces of a page that are computed rather than written (pagination, forms'
+values). The HTML itself is in the Jinja2 templates (`sdgkg.server.templating`).
 """
 
 from __future__ import annotations
 
-import html
 import urllib.parse
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from sdgkg.namespaces import LANGUAGES, PREFIXES, compact
-from sdgkg.query.named import NamedQuery
-from sdgkg.rdfio.terms import Term
-from sdgkg.store.engine import QueryResult
+from sdgkg.namespaces import PREFIXES
 
+LANGUAGES = ("kk", "en", "ru")  # the project's languages, in the order they are offered
 ID_PATH = "/id/"
 ONTOLOGY_PATH = "/ontology"
+PAGE_SIZES = (25, 100, 500)
+DEFAULT_PAGE_SIZE = 100
+
 _ID_NS = PREFIXES["kg"]
 _ONTOLOGY_NS = PREFIXES["sdgkg"]
-
-
-def esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
 
 
 @dataclass(frozen=True)
@@ -33,10 +28,31 @@ class Labels:
     by_iri: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     lang: str = "en"
     page_query: str = ""  # the page's other URL parameters, kept by the language switch
+    languages: tuple[str, ...] = LANGUAGES  # the languages the graph has labels in
 
     def of(self, iri: str) -> str | None:
+        found = self.tagged(iri)
+        return found[0] if found else None
+
+    def tagged(self, iri: str) -> tuple[str, str] | None:
+        """The label to show for `iri` and its language tag ("" when it has none)."""
         names = self.by_iri.get(iri, {})
-        return names.get(self.lang) or names.get("en") or next(iter(names.values()), None)
+        for code in (self.lang, "en"):
+            if code in names:
+                return names[code], code
+        return next(iter((text, code) for code, text in names.items()), None)
+
+    def switch_url(self, code: str) -> str:
+        """This page in another language."""
+        kept = self.page_query + "&" if self.page_query else ""
+        return f"?{kept}lang={code}"
+
+
+def graph_languages(labels: Mapping[str, Mapping[str, str]]) -> tuple[str, ...]:
+    """The language tags the labels use: the project's first (kk, en, ru), then the others."""
+    found = {code for names in labels.values() for code in names if code}
+    ordered = [code for code in LANGUAGES if code in found]
+    return tuple(ordered + sorted(found - set(LANGUAGES)))
 
 
 def local_path(iri: str) -> str | None:
@@ -56,146 +72,39 @@ def iri_for_path(path: str) -> str:
     return _ID_NS + urllib.parse.unquote(path[len(ID_PATH) :])
 
 
-def term_html(term: Term | None, labels: Labels) -> str:
-    """A term as HTML: graph IRIs link to their page (with their label), other IRIs link out,
-    literals show their language or datatype."""
-    if term is None:
-        return ""
-    if term.kind == "iri":
-        return iri_html(term.value, labels)
-    if term.kind != "literal":
-        return f"<code>{esc(term.n3())}</code>"
-    tag = ""
-    if term.language:
-        tag = f' <span class="tag">@{esc(term.language)}</span>'
-        return f'<span lang="{esc(term.language)}">{esc(term.value)}</span>{tag}'
-    return esc(term.value)
-
-
-def iri_html(iri: str, labels: Labels) -> str:
-    label = labels.of(iri)
-    shown = esc(label) if label else f"<code>{esc(compact(iri))}</code>"
-    path = local_path(iri)
-    if path:
-        return f'<a href="{esc(_with_lang(path, labels.lang))}" title="{esc(iri)}">{shown}</a>'
-    return f'<a class="external" href="{esc(iri)}" rel="noopener">{shown}</a>'
-
-
-def _with_lang(path: str, lang: str) -> str:
+def with_lang(path: str, lang: str) -> str:
+    """A link to one of the site's pages that keeps the page's language."""
     if lang == "en":
         return path
     base, hash_mark, fragment = path.partition("#")
-    return f"{base}?lang={lang}" + (hash_mark + fragment if hash_mark else "")
+    separator = "&" if "?" in base else "?"
+    return f"{base}{separator}lang={lang}" + (hash_mark + fragment if hash_mark else "")
 
 
-def layout(title: str, body: str, labels: Labels) -> bytes:
-    """A whole page: head, navigation, the body, the language switch."""
-    nav = " ".join(
-        f'<a href="{esc(_with_lang(href, labels.lang))}">{text}</a>'
-        for href, text in (("/", "Home"), ("/id/centre", "The centre"), ("/ontology", "Ontology"))
-    )
-    kept = labels.page_query + "&" if labels.page_query else ""
-    switch = " ".join(
-        f'<a href="{esc(f"?{kept}lang={code}")}"{" class=current" if code == labels.lang else ""}>'
-        f"{code}</a>"
-        for code in LANGUAGES
-    )
-    page = f"""<!DOCTYPE html>
-<html lang="{esc(labels.lang)}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(title)} · sdgkg</title>
-<link rel="stylesheet" href="/static/style.css">
-</head>
-<body>
-<header><nav>{nav}</nav><span class="langs">Labels: {switch}</span></header>
-<main>
-{body}
-</main>
-<footer>sdgkg: the knowledge graph of the UN Regional Centre for the SDGs for Central Asia and
-Afghanistan (Almaty). SPARQL endpoint: <code>/sparql</code>. Data CC BY 4.0.</footer>
-</body>
-</html>
-"""
-    return page.encode("utf-8")
+def query_url(base: str, params: Mapping[str, str] | Iterable[tuple[str, str]]) -> str:
+    pairs = list(params.items()) if isinstance(params, Mapping) else list(params)
+    return base + "?" + urllib.parse.urlencode(pairs) if pairs else base
 
 
-def results_table(result: QueryResult, labels: Labels) -> str:
-    """A SELECT, ASK or CONSTRUCT result as an HTML table with a row count."""
-    if result.kind == "ask":
-        return (
-            f'<p class="boolean">Answer: <strong>{"yes" if result.boolean else "no"}</strong></p>'
-        )
-    if result.kind == "graph":
-        header: Iterable[str] = ("subject", "predicate", "object")
-        rows: Iterable[Iterable[Term | None]] = result.triples
-        count = len(result.triples)
-    else:
-        header, rows, count = result.variables, result.rows, len(result.rows)
-    head = "".join(f"<th>{esc(name)}</th>" for name in header)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{term_html(t, labels)}</td>" for t in row) + "</tr>" for row in rows
-    )
-    noun = "row" if count == 1 else "rows"
-    return (
-        f'<table class="results"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-        f'<p class="count">{count} {noun}</p>'
-    )
+@dataclass(frozen=True)
+class Pager:
+    """Which slice of a result a page shows: 1-based `number`, `size` rows, and whether the
+    result goes on past it."""
+
+    number: int = 1
+    size: int = DEFAULT_PAGE_SIZE
+    more: bool = False
+
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * self.size
+
+    def first_row(self, shown: int) -> int:
+        return self.offset + 1 if shown else 0
 
 
-def downloads(base: str, params: Mapping[str, str], kind: str) -> str:
-    """Links to the same result as files."""
-    names = ("turtle", "nt", "jsonld") if kind == "graph" else ("csv", "tsv", "json", "xml")
-    links = " ".join(
-        f'<a class="download" href="{esc(_query_url(base, params, name))}">{name}</a>'
-        for name in names
-    )
-    return f'<p class="downloads">Download: {links}</p>'
-
-
-def _query_url(base: str, params: Mapping[str, str], fmt: str) -> str:
-    return base + "?" + urllib.parse.urlencode({**params, "format": fmt})
-
-
-def query_form(query: NamedQuery, values: Mapping[str, str]) -> str:
-    """A GET form that runs a named query, one input per parameter, defaults filled in."""
-    inputs = "".join(
-        f'<label>{esc(p.name)} <input name="{esc(p.name)}" '
-        f'value="{esc(values.get(p.name, p.default or ""))}" '
-        f'placeholder="{esc(p.type.value)}" title="{esc(p.description)}"></label> '
-        for p in query.params
-    )
-    action = f"/queries/{urllib.parse.quote(query.name)}"
-    return (
-        f'<form class="named" method="get" action="{esc(action)}" id="form-{esc(query.name)}">'
-        f'{inputs}<button type="submit">Run</button></form>'
-    )
-
-
-def labels_rows(iri: str, labels: Labels) -> str:
-    """Table rows with the resource's label in each of kk, en and ru."""
-    names = labels.by_iri.get(iri, {})
-    return "".join(
-        f'<tr><th>{code}</th><td lang="{code}">{esc(names.get(code, "—"))}</td></tr>'
-        for code in LANGUAGES
-    )
-
-
-def query_box(text: str = "") -> str:
-    """The free SPARQL form: a GET to /sparql (so the result page has a URL to share and to
-    switch language on), which answers a browser with HTML."""
-    example = text or "SELECT ?p ?o WHERE { kg:centre ?p ?o } LIMIT 20"
-    return (
-        '<form class="sparql" method="get" action="/sparql">'
-        f'<textarea name="query" rows="6" cols="80" spellcheck="false">{esc(example)}</textarea>'
-        '<br><button type="submit">Run SPARQL</button>'
-        " <small>The project prefixes (kg:, sdgkg:, skos:, org: ...) are predeclared.</small>"
-        "</form>"
-    )
-
-
-def error_page(status: int, message: str, hint: str | None, labels: Labels) -> bytes:
-    extra = f"<p>{esc(hint)}</p>" if hint else ""
-    body = f'<h1>Error {status}</h1><p class="error">{esc(message)}</p>{extra}'
-    return layout(f"Error {status}", body, labels)
+def read_pager(page: str | None, size: str | None) -> Pager:
+    """The page the URL asks for (`page`, `size`); bad or missing values fall back."""
+    number = int(page) if page and page.isdigit() and int(page) > 0 else 1
+    rows = int(size) if size and size.isdigit() and int(size) in PAGE_SIZES else None
+    return Pager(number, rows or DEFAULT_PAGE_SIZE)

@@ -20,6 +20,11 @@ from sdgkg.store.engine import Dataset
 
 HTML = "html"
 PLAIN = "text"  # error messages for programs
+# Graph formats the server writes besides the CLI's (the RDF/XML default of SPARQLWrapper and
+# rdflib's SPARQLStore; N-Quads and TriG, whose default graph holds the triples).
+RDFXML = "rdfxml"
+NQUADS = "nquads"
+TRIG = "trig"
 # What each output is called in Accept headers (first: the Content-Type sent back).
 MEDIA_TYPES: dict[str, tuple[str, ...]] = {
     ResultFormat.JSON: ("application/sparql-results+json", "application/json"),
@@ -29,19 +34,46 @@ MEDIA_TYPES: dict[str, tuple[str, ...]] = {
     ResultFormat.TURTLE: ("text/turtle", "application/x-turtle"),
     ResultFormat.NT: ("application/n-triples", "text/plain"),
     ResultFormat.JSONLD: ("application/ld+json", "application/json"),
+    RDFXML: ("application/rdf+xml",),
+    NQUADS: ("application/n-quads",),
+    TRIG: ("application/trig",),
     HTML: ("text/html", "application/xhtml+xml"),
     PLAIN: ("text/plain",),
 }
-TEXT_TYPES = {ResultFormat.CSV, ResultFormat.TSV, ResultFormat.TURTLE, ResultFormat.NT, HTML, PLAIN}
+TEXT_TYPES = {
+    ResultFormat.CSV,
+    ResultFormat.TSV,
+    ResultFormat.TURTLE,
+    ResultFormat.NT,
+    NQUADS,
+    TRIG,
+    HTML,
+    PLAIN,
+}
 # Offered per kind of result, in order of preference when the client accepts anything.
 TABULAR_OFFER = (ResultFormat.JSON, ResultFormat.XML, ResultFormat.CSV, ResultFormat.TSV, HTML)
-GRAPH_OFFER = (ResultFormat.TURTLE, ResultFormat.NT, ResultFormat.JSONLD, HTML)
+GRAPH_OFFER = (
+    ResultFormat.TURTLE,
+    ResultFormat.NT,
+    ResultFormat.JSONLD,
+    RDFXML,
+    NQUADS,
+    TRIG,
+    HTML,
+)
+# Documents about the service (its description, VoID, the ontology): Turtle unless asked.
+DOCUMENT_OFFER = (ResultFormat.TURTLE, RDFXML, ResultFormat.JSONLD, ResultFormat.NT, HTML)
 # `format=` values (ours, and the ones SPARQLWrapper sends), for download links.
 FORMAT_NAMES = {
     **{str(name): str(name) for name in MEDIA_TYPES},
     "n3": str(ResultFormat.TURTLE),
     "json-ld": str(ResultFormat.JSONLD),
+    "rdf": RDFXML,
+    "rdf+xml": RDFXML,
 }
+# A client's `format=` names a SELECT format (SPARQLWrapper sends `format=xml` by default);
+# for a CONSTRUCT or DESCRIBE the same name means the graph format of that family.
+GRAPH_ALIASES = {str(ResultFormat.XML): RDFXML, str(ResultFormat.JSON): str(ResultFormat.JSONLD)}
 _BROKEN_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")  # urllib keeps these as they are
 
 

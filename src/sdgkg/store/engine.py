@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import islice
 from typing import Literal, Protocol, TypeVar
 
 import pyoxigraph as ox
@@ -14,6 +16,7 @@ from sdgkg.namespaces import PREFIXES
 from sdgkg.rdfio.terms import Term, from_oxigraph, to_oxigraph
 from sdgkg.safety.limits import too_many_rows
 from sdgkg.safety.screen import UPDATE_KEYWORDS
+from sdgkg.store.sparql_errors import explain_syntax_error
 
 T = TypeVar("T")
 ResultKind = Literal["select", "ask", "graph"]
@@ -84,16 +87,40 @@ class EmbeddedEngine:
         bindings: Mapping[str, Term] | None = None,
         dataset: Dataset = Dataset(),
     ) -> QueryResult:
+        return self.read(self.start(sparql, bindings, dataset))
+
+    def start(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Term] | None = None,
+        dataset: Dataset = Dataset(),
+    ) -> Started:
+        """The query parsed and started: its kind is known, its rows are read later."""
         options = self._options(bindings or {}, dataset)
-        try:
+        with _engine_errors(sparql):
             raw = self._store.query(sparql, **options)  # type: ignore[arg-type]
-            return materialize(raw, self._max_rows, self._too_many)
-        except SyntaxError as exc:
-            raise syntax_error(sparql, exc) from None
-        except RuntimeError as exc:
-            raise _runtime_error(exc) from None
-        except (OSError, ValueError) as exc:
-            raise QueryError(f"query failed: {' '.join(str(exc).split())}") from None
+        return Started(_kind(raw), raw)
+
+    def read(self, started: Started) -> QueryResult:
+        """The whole result, up to the row limit."""
+        with _engine_errors(""):
+            return materialize(started.raw, self._max_rows, self._too_many)
+
+    def read_page(self, started: Started, offset: int, size: int) -> tuple[QueryResult, bool]:
+        """Only the rows (or distinct triples) from `offset`, at most `size` of them, and
+        whether more follow: a page of a huge result costs what the page costs, and the row
+        limit does not apply."""
+        raw = started.raw
+        if started.kind == "ask":
+            return QueryResult("ask", boolean=bool(raw)), False
+        with _engine_errors(""):
+            if isinstance(raw, ox.QuerySolutions):
+                names = tuple(v.value for v in raw.variables)
+                rows = tuple(_row(s) for s in islice(raw, offset, offset + size + 1))
+                return QueryResult("select", names, rows[:size]), len(rows) > size
+            found = _distinct(_triple(t) for t in raw)  # type: ignore[attr-defined]
+            triples = tuple(islice(found, offset, offset + size + 1))
+            return QueryResult("graph", triples=triples[:size]), len(triples) > size
 
     def named_graphs(self) -> set[str]:
         """The IRIs of the store's named graphs (one per graph file)."""
@@ -111,6 +138,42 @@ class EmbeddedEngine:
         if bindings:
             options["substitutions"] = {ox.Variable(k): to_oxigraph(v) for k, v in bindings.items()}
         return options
+
+
+@dataclass(frozen=True)
+class Started:
+    """A query the engine has parsed and started: pyoxigraph's lazy result and its kind."""
+
+    kind: ResultKind
+    raw: object
+
+
+def _kind(raw: object) -> ResultKind:
+    if isinstance(raw, ox.QueryBoolean):
+        return "ask"
+    return "select" if isinstance(raw, ox.QuerySolutions) else "graph"
+
+
+@contextmanager
+def _engine_errors(sparql: str) -> Iterator[None]:
+    """pyoxigraph's errors as the project's: a syntax error in words, a failure in one line."""
+    try:
+        yield
+    except SyntaxError as exc:
+        raise syntax_error(sparql, exc) from None
+    except RuntimeError as exc:
+        raise _runtime_error(exc) from None
+    except (OSError, ValueError) as exc:
+        raise QueryError(f"query failed: {' '.join(str(exc).split())}") from None
+
+
+def _distinct(items: Iterable[T]) -> Iterator[T]:
+    """The items without repeats, lazily (a triple found in two files comes once)."""
+    seen: set[T] = set()
+    for item in items:
+        if item not in seen:
+            seen.add(item)
+            yield item
 
 
 def _runtime_error(exc: RuntimeError) -> QueryError:
@@ -132,8 +195,7 @@ def syntax_error(sparql: str, exc: SyntaxError) -> QueryError:
             f"{match.group(1).upper()} is an update; sdgkg only runs read-only queries",
             hint="use SELECT, ASK, CONSTRUCT or DESCRIBE",
         )
-    message = " ".join(str(exc.msg if exc.msg else exc).split())
-    return QueryError(f"invalid SPARQL: {message}")
+    return explain_syntax_error(sparql, exc)
 
 
 def materialize(
