@@ -42,12 +42,33 @@ _KK_ENDINGS = {
     "instrumental": "менен бенен пенен мен бен пен",
     "attributive": "ғы гі қы кі",
     "verb": "йды йді ады еді ды ді ған ген қан кен ып іп п у",
+    "passive": "ыл іл л",
 }
 KK_ENDINGS: tuple[str, ...] = tuple(
     sorted({s for group in _KK_ENDINGS.values() for s in group.split()}, key=len, reverse=True)
 )
 # A label word may carry its own possessive or verbal-noun ending, dropped before the text's.
-_KK_LABEL_ENDINGS = ("сы", "сі", "ы", "і", "у")
+# A plural label word (агенттіктері) also stands for its singular (агенттігі, after a numeral).
+_KK_LABEL_ENDINGS = (
+    "сы",
+    "сі",
+    "ы",
+    "і",
+    "у",
+    "н",
+    "тары",
+    "тері",
+    "лары",
+    "лері",
+    "дары",
+    "дері",
+    "тар",
+    "тер",
+    "лар",
+    "лер",
+    "дар",
+    "дер",
+)
 _VOICED = {"қ": "ғ", "к": "г", "п": "б"}
 _MIN_BASE = 2
 
@@ -148,7 +169,36 @@ def words(text: str) -> Iterator[str]:
 
 
 def normalise(word: str) -> str:
-    return unicodedata.normalize("NFC", word).lower().replace("’", "'").replace("ё", "е")
+    word = unicodedata.normalize("NFC", word).lower().replace("’", "'").replace("ё", "е")
+    return word if word.isascii() else _fold_latin(word)
+
+
+@cache
+def _fold_latin(word: str) -> str:
+    """António -> antonio: accents dropped from Latin letters only (Cyrillic й, ё, Kazakh
+    letters are letters of their own)."""
+    kept: list[str] = []
+    for ch in unicodedata.normalize("NFD", word):
+        if unicodedata.combining(ch) and kept and kept[-1].isascii():
+            continue
+        kept.append(ch)
+    return unicodedata.normalize("NFC", "".join(kept))
+
+
+# US and UK spellings (center/centre, -ize/-ise, program/programme) compare as one.
+_EN_SPELLINGS = (
+    (re.compile(r"center(s|ed)?$"), r"centre\1"),
+    (re.compile(r"iz(e|es|ed|ing|ation|ations)$"), r"is\1"),
+    (re.compile(r"^program(s)?$"), r"programme\1"),
+)
+
+
+@cache
+def british(word: str) -> str:
+    """The UK spelling of an English word (normalised), so both spellings share a stem."""
+    for pattern, replacement in _EN_SPELLINGS:
+        word = pattern.sub(replacement, word)
+    return word
 
 
 def key(word: str, lang: str) -> str:
@@ -167,13 +217,21 @@ def same_word(text_word: str, label_word: str, lang: str) -> bool:
     # Snowball may cut a bare noun shorter than its inflected form (таджикистан -> таджикиста,
     # таджикистаном -> таджикистан): the stem of one form may be the other word itself.
     text_stem, label_stem = stem(text_word, lang), stem(label_word, lang)
-    return text_stem in (label_stem, label_word) or label_stem == text_word
+    if text_stem in (label_stem, label_word) or label_stem == text_word:
+        return True
+    # Snowball keeps a stem's last vowel in some cases only (ассамблеи -> ассамбле, ассамблея
+    # -> ассамбл): stems of five letters or more that differ by one final letter are one word.
+    short, long = sorted((text_stem, label_stem), key=len)
+    return (
+        lang == "ru" and len(short) >= 5 and len(long) == len(short) + 1 and long.startswith(short)
+    )
 
 
 @cache
 def stem(word: str, lang: str) -> str:
     """The Snowball stem of a Russian or English word (each part of a hyphenated word)."""
-    return "-".join(_snowball(lang).stemWord(part) for part in normalise(word).split("-"))
+    word = british(normalise(word)) if lang == "en" else normalise(word)
+    return "-".join(_snowball(lang).stemWord(part) for part in word.split("-"))
 
 
 @cache

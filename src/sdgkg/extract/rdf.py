@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -24,6 +24,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pyoxigraph import Literal, NamedNode, Triple
 
 from sdgkg.extract.documents import Document, Passage
+from sdgkg.extract.lexicon import Mention
 from sdgkg.extract.rules import Candidate
 from sdgkg.namespaces import PREFIXES
 from sdgkg.terms import Term, to_oxigraph
@@ -71,12 +72,18 @@ def activity_time(doc: Document, source: Source) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def to_turtle(doc: Document, source: Source, candidates: list[Candidate]) -> str:
+def to_turtle(
+    doc: Document, source: Source, candidates: list[Candidate], mentions: Sequence[Mention] = ()
+) -> str:
     """The canonical Turtle of one document's extraction."""
-    return write_turtle(list(triples(doc, source, candidates)))
+    return write_turtle(list(triples(doc, source, candidates, mentions)))
 
 
-def triples(doc: Document, source: Source, candidates: list[Candidate]) -> Iterator[Triple]:
+def triples(
+    doc: Document, source: Source, candidates: list[Candidate], mentions: Sequence[Mention] = ()
+) -> Iterator[Triple]:
+    from sdgkg.extract.annotations import annotations  # builds on this module
+
     key = document_key(doc)
     activity = KGX + f"{key}-extraction"
     yield from _activity(doc, source, activity)
@@ -87,6 +94,7 @@ def triples(doc: Document, source: Source, candidates: list[Candidate]) -> Itera
         yield from _passage(doc, source.iri, key, passage)
     for candidate in candidates:
         yield from _candidate(key, activity, candidate)
+    yield from annotations(doc, source.iri, key, mentions)
 
 
 def _t(s: str, p: str, o: NamedNode | Literal | str) -> Triple:

@@ -8,7 +8,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -16,7 +16,11 @@ import pyoxigraph as ox
 from sdgkg.engine import EmbeddedEngine
 from sdgkg.errors import InputError, SdgkgError
 from sdgkg.extract.documents import MAX_BYTES, Document, Passage, read_document, segment
-from sdgkg.extract.lexicon import Lexicon
+from sdgkg.extract.entities import NewEntity, find_entities
+from sdgkg.extract.eventrules import load_event_rules
+from sdgkg.extract.events import Event, find_events
+from sdgkg.extract.facts import event_candidates
+from sdgkg.extract.lexicon import Lexicon, Mention
 from sdgkg.extract.patterns import load_patterns
 from sdgkg.extract.rdf import KGX, Source, document_key, to_turtle
 from sdgkg.extract.rules import Candidate, Context, apply_patterns
@@ -49,6 +53,13 @@ class Extraction:
     candidates: tuple[Candidate, ...]
     output: Path
     turtle: str
+    # What sdgkg.extract.events and .entities add: every mention of a known entity, the new
+    # entities and the events, whose candidates are kept apart from the relations' so that the
+    # comparison with the curated graph measures what it always did.
+    mentions: tuple[Mention, ...] = ()
+    entities: tuple[NewEntity, ...] = ()
+    events: tuple[Event, ...] = ()
+    event_candidates: tuple[Candidate, ...] = ()
 
 
 def extract(
@@ -58,8 +69,12 @@ def extract(
     output: str | os.PathLike[str] | None = None,
     max_bytes: int = MAX_BYTES,
     progress: Progress | None = None,
+    date: str | None = None,
 ) -> list[Extraction]:
-    """Extract candidates from `files` (default: the source files the graph records)."""
+    """Extract candidates from `files` (default: the source files the graph records).
+
+    `date` (YYYY-MM-DD) is the articles' date when their header does not give it: dates in
+    the text without a year, "today" and weekdays count from it."""
     data_root = resolve_root(root)
     store = curated_store(data_root)
     engine = EmbeddedEngine(store)
@@ -68,21 +83,48 @@ def extract(
     if output is not None and len(paths) != 1:
         raise InputError("--output needs exactly one FILE")
     patterns = load_patterns(data_root)
+    event_rules = load_event_rules(data_root)
     found = []
     for path in paths:
         shown = display_path(path, data_root)
         doc = read_document(path, shown, lang, max_bytes)
         source = _source(doc, sources)
+        doc = _dated(doc, date, source)
         lexicon = Lexicon.from_store(store, doc.lang)
         ctx = Context(doc, segment(doc), lexicon, engine, patterns)
         ctx.mentions = _mentions(ctx, progress)
         candidates = apply_patterns(ctx)
+        mentions = [m for p in ctx.passages for m in ctx.mentions[p.id]]
+        entities = find_entities(ctx.passages, ctx.mentions, doc.lang, event_rules, ctx.topic)
+        events = find_events(
+            doc, ctx.passages, ctx.mentions, lexicon, engine, event_rules, ctx.topic, entities
+        )
+        extra = event_candidates(ctx, entities, events, candidates)
         target = Path(output) if output else data_root / OUTPUT_DIR / f"{doc.name}.ttl"
-        turtle = to_turtle(doc, source, candidates)
+        turtle = to_turtle(doc, source, candidates + extra, mentions)
         found.append(
-            Extraction(doc, source, tuple(ctx.passages), tuple(candidates), target, turtle)
+            Extraction(
+                doc,
+                source,
+                tuple(ctx.passages),
+                tuple(candidates),
+                target,
+                turtle,
+                tuple(mentions),
+                tuple(entities),
+                tuple(events),
+                tuple(extra),
+            )
         )
     return found
+
+
+def _dated(doc: Document, date: str | None, source: Source) -> Document:
+    """The article's date: its header's, else --date, else the date the graph records."""
+    if doc.date:
+        return doc
+    chosen = date or source.date
+    return replace(doc, date=chosen[:10]) if chosen else doc
 
 
 def curated_store(root: Path) -> ox.Store:
