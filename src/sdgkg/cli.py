@@ -347,6 +347,12 @@ def extract(
     max_size: Annotated[
         float, typer.Option("--max-size", metavar="MB", help="Refuse larger documents.")
     ] = 2.0,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date", metavar="YYYY-MM-DD", help="The articles' date, if their header has none."
+        ),
+    ] = None,
 ) -> None:
     """Find candidate facts in articles, with evidence, into kg/extracted/NAME.ttl.
 
@@ -359,11 +365,21 @@ def extract(
       sdgkg extract article.ru.txt --lang ru
       sdgkg extract --check                 (exit 1 if kg/extracted/ is stale)
       sdgkg extract --report                (precision and recall on the seed)
+      sdgkg extract --report tests/fixtures/corpus   (scores against gold files)
     """
     from sdgkg.extract import run_command
 
     code = run_command(
-        files or [], _root(ctx), lang, output, check, report, fmt.value, int(max_size * 1e6), _emit
+        files or [],
+        _root(ctx),
+        lang,
+        output,
+        check,
+        report,
+        fmt.value,
+        int(max_size * 1e6),
+        _emit,
+        date,
     )
     raise typer.Exit(code)
 

@@ -55,9 +55,15 @@ def run_command(
     fmt: str,
     max_bytes: int,
     emit: Callable[[str], None],
+    date: str | None = None,
 ) -> int:
     """What `sdgkg extract` does; returns the exit code. Messages go to stderr."""
-    found = extract(files, root, lang, output, max_bytes, stderr_progress)
+    if date is not None:
+        _check_date(date)
+    folders = [f for f in files if Path(f).is_dir()]
+    if folders:
+        return _corpus_report(files, folders, root, with_report, check_only, fmt, date, emit)
+    found = extract(files, root, lang, output, max_bytes, stderr_progress, date)
     if with_report:
         comparisons = report(found, root)
         emit(render_json(comparisons) if fmt == "json" else render_text(comparisons))
@@ -66,6 +72,41 @@ def run_command(
     if with_report:
         return 0
     return _write(found, root)
+
+
+def _check_date(date: str) -> None:
+    from datetime import date as calendar
+
+    from sdgkg.errors import InputError
+
+    try:
+        calendar.fromisoformat(date)
+    except ValueError:
+        raise InputError(f"--date {date!r}: not a date (YYYY-MM-DD)") from None
+
+
+def _corpus_report(
+    files: Sequence[Path],
+    folders: Sequence[Path],
+    root: Path | None,
+    with_report: bool,
+    check_only: bool,
+    fmt: str,
+    date: str | None,
+    emit: Callable[[str], None],
+) -> int:
+    """`--report DIR`: score the corpus under DIR against its gold files; write nothing."""
+    from sdgkg.errors import InputError
+    from sdgkg.extract.corpus import render_corpus_json, render_corpus_text, score_corpus
+
+    if not with_report or check_only or len(files) != 1:
+        raise InputError(
+            f"{folders[0]}: a folder is a corpus to score",
+            hint="use `sdgkg extract --report FOLDER` with that one folder",
+        )
+    scored = score_corpus(folders[0], root, date)
+    emit(render_corpus_json(scored) if fmt == "json" else render_corpus_text(scored))
+    return 0
 
 
 def _check(found: Sequence[Extraction], root: Path | None, say: Callable[[str], None]) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -111,6 +111,7 @@ def _by_lang(spec: dict[str, Any]) -> dict[str, tuple[str, ...]]:
     return {lang: tuple(v) for lang, v in spec.items() if isinstance(v, list)}
 
 
+@lru_cache(maxsize=1 << 16)
 def word_matches(token: str, pattern: str, lang: str, exact: bool = False) -> bool:
     """Whether a word of the text is what a pattern word asks for."""
     word = normalise(token)
@@ -145,10 +146,21 @@ def _with_stars(part: list[str], text: str) -> list[str]:
 def _find_part(
     tokens: list[Token], part: list[str], lang: str, exact: bool, start: int
 ) -> int | None:
+    if not part:
+        return None
+    first = part[0]
     for i in range(start, len(tokens) - len(part) + 1):
+        if not _may_match(tokens[i].text, first, lang):
+            continue  # a cheap look at the first word before the full comparison
         if all(word_matches(tokens[i + k].text, w, lang, exact) for k, w in enumerate(part)):
             return i
     return None
+
+
+@lru_cache(maxsize=1 << 16)
+def _may_match(token: str, pattern: str, lang: str) -> bool:
+    """False only when the word cannot match: its first letter differs from the pattern's."""
+    return normalise(token)[:1] == normalise(pattern)[:1]
 
 
 def find_any(

@@ -15,6 +15,7 @@ the quotation before. Counts: a number just before a name the graph knows (18 UN
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from sdgkg.engine import Engine
@@ -102,6 +103,21 @@ class _Doc:
     topic: str | None
     entities: list[NewEntity]
     events: list[Event] = field(default_factory=list)
+    named: list[tuple[int, int]] = field(default_factory=list)  # new organisations and posts
+    named_starts: list[int] = field(default_factory=list)
+    people: dict[str, list[tuple[int, NewEntity]]] = field(default_factory=dict)  # by passage
+
+    def index(self, passages: list[Passage]) -> None:
+        """Where the new entities are named, for look-ups by offset (a long article has many)."""
+        self.named = sorted(
+            span for e in self.entities if e.kind in ("organisation", "post") for span in e.mentions
+        )
+        self.named_starts = [a for a, _ in self.named]
+        starts = [p.start for p in passages]
+        for entity in self.entities:
+            for start, _ in entity.mentions if entity.kind == "person" else ():
+                passage = passages[bisect_right(starts, start) - 1]
+                self.people.setdefault(passage.id, []).append((start, entity))
 
 
 def find_events(
@@ -116,6 +132,7 @@ def find_events(
 ) -> list[Event]:
     """Every event of the document, in order, with its attributes."""
     state = _Doc(doc, rules, lexicon, graph, topic, entities)
+    state.index(passages)
     sentences = [_sentence(state, p, mentions.get(p.id, []), i) for i, p in enumerate(passages)]
     for sentence in sentences:
         for rule in rules.events:
@@ -129,13 +146,7 @@ def find_events(
 def _sentence(state: _Doc, passage: Passage, mentions: list[Mention], number: int) -> _Sentence:
     lang, text = state.doc.lang, passage.text
     dates = find_dates(text, lang, state.doc.date, passage.start)
-    people = [
-        (start, e)
-        for e in state.entities
-        if e.kind == "person"
-        for start, _ in e.mentions
-        if passage.start <= start < passage.end
-    ]
+    people = sorted(state.people.get(passage.id, []), key=lambda x: x[0])
     reported, city = passage.start, None
     head = _DATELINE.match(text) if number <= 2 and passage.kind != "title" else None
     if head and head.group(1)[:1].isupper() and any(c in head.group(1) for c in ",.(/"):
@@ -245,11 +256,8 @@ def _filler(state: _Doc, sentence: _Sentence, kind: str, rule: EventRule) -> lis
 
 def _in_new(state: _Doc, mention: Mention) -> bool:
     """A known name inside a new entity's name (Kazakhstan in its ministry's name)."""
-    return any(
-        e.kind in ("organisation", "post") and a <= mention.start and mention.end <= b
-        for e in state.entities
-        for a, b in e.mentions
-    )
+    at = bisect_right(state.named_starts, mention.start) - 1
+    return at >= 0 and mention.end <= state.named[at][1]
 
 
 def _reporting(state: _Doc, sentence: _Sentence, mention: Mention) -> bool:

@@ -56,6 +56,8 @@ def load_gold(path: Path, shown: str | None = None) -> Gold:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line = getattr(exc, "lineno", None) or _line_of_error(str(exc))
+        if "end of document" in str(exc):
+            line = text.count("\n") + (0 if text.endswith("\n") else 1)
         raise InputError(f"{shown}:{line}: gold file does not parse ({_reason(exc)})") from None
     return _gold(path, shown, text, data)
 

@@ -19,7 +19,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 # A word: letters or digits, possibly joined by hyphens or apostrophes (Қасым-Жомарт, БҰҰ-ның,
 # 2024-2034, Secretary-General).
@@ -160,7 +160,14 @@ class Token:
 
 def tokenize(text: str, offset: int = 0) -> list[Token]:
     """The words of `text`, offsets shifted by `offset`."""
-    return [Token(m.group(), m.start() + offset, m.end() + offset) for m in _WORD.finditer(text)]
+    return list(_tokenize(text, offset))
+
+
+@lru_cache(maxsize=4096)  # every pattern reads the same passage's words again
+def _tokenize(text: str, offset: int) -> tuple[Token, ...]:
+    return tuple(
+        Token(m.group(), m.start() + offset, m.end() + offset) for m in _WORD.finditer(text)
+    )
 
 
 def words(text: str) -> Iterator[str]:
@@ -168,6 +175,7 @@ def words(text: str) -> Iterator[str]:
     return (m.group() for m in _WORD.finditer(text))
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise(word: str) -> str:
     word = unicodedata.normalize("NFC", word).lower().replace("’", "'").replace("ё", "е")
     return word if word.isascii() else _fold_latin(word)
@@ -207,6 +215,7 @@ def key(word: str, lang: str) -> str:
     return word[:_MIN_BASE] if lang == "kk" else stem(word, lang)[:3]
 
 
+@lru_cache(maxsize=1 << 18)  # a long article repeats its words: compare each pair once
 def same_word(text_word: str, label_word: str, lang: str) -> bool:
     """Whether `text_word` is a form of `label_word` in language `lang`."""
     text_word, label_word = normalise(text_word), normalise(label_word)
