@@ -34,6 +34,7 @@ ORGANISATIONS = {
 }
 PLACES = {"https://schema.org/Place", "https://schema.org/Country", "https://schema.org/City"}
 _JOIN_EN = {"of", "the", "and", "for"}
+_KK_BREAKS = {"мен", "бен", "пен", "және", "да", "де", "та", "те"}  # conjunctions end a name
 _STOP_RU = {
     "в",
     "во",
@@ -191,16 +192,18 @@ def _organisations(sentence: _Sentence, lang: str, rules: EventRules) -> list[Ne
     for index, token in enumerate(sentence.tokens):
         if index in sentence.taken or index in sentence.known or not _is(token, heads, lang):
             continue
-        span = _org_span(sentence, index, lang)
+        span = _org_span(sentence, index, lang, rules)
         if span and not _inside_known(sentence, *span) and span[1] > span[0]:
             found.append(_new(sentence, "organisation", *span))
     return found
 
 
-def _org_span(sentence: _Sentence, head: int, lang: str) -> tuple[int, int] | None:
+def _org_span(
+    sentence: _Sentence, head: int, lang: str, rules: EventRules
+) -> tuple[int, int] | None:
     tokens = sentence.tokens
     if lang == "kk":
-        return _leftward(sentence, head), head
+        return _leftward(sentence, head, rules.words_of("topic", lang)), head
     if lang == "en":
         if not _capitalised(tokens[head]):
             return None
@@ -227,12 +230,14 @@ def _org_span(sentence: _Sentence, head: int, lang: str) -> tuple[int, int] | No
     return head, last
 
 
-def _leftward(sentence: _Sentence, head: int) -> int:
+def _leftward(sentence: _Sentence, head: int, topic: tuple[str, ...]) -> int:
     """Kazakh: the name runs left over capitalised words (and known names), and over a
     lower-case word only when a capitalised one stands before it (Сыртқы істер)."""
     tokens, first = sentence.tokens, head
     i = head - 1
     while i >= 0 and _joined(sentence, i, i + 1) and i not in sentence.taken:
+        if normalise(tokens[i].text) in _KK_BREAKS or _is(tokens[i], topic, "kk"):
+            break  # "X мен Y министрлігі": two names; "Орталық ... ғимаратында": the centre
         if _capitalised(tokens[i]) or i in sentence.known:
             first = i
         elif not (i > 0 and _capitalised(tokens[i - 1]) and _joined(sentence, i - 1, i)):
@@ -252,7 +257,7 @@ def _places(sentence: _Sentence, lang: str, rules: EventRules, first_line: bool)
             continue
         if _capitalised(token) and lang != "kk":
             continue  # "Centre" of a name, not a building
-        span = _place_span(sentence, index, lang)
+        span = _place_span(sentence, index, lang, rules)
         if span:
             found.append(_new(sentence, "place", *span))
     if first_line:
@@ -260,7 +265,9 @@ def _places(sentence: _Sentence, lang: str, rules: EventRules, first_line: bool)
     return found
 
 
-def _place_span(sentence: _Sentence, head: int, lang: str) -> tuple[int, int] | None:
+def _place_span(
+    sentence: _Sentence, head: int, lang: str, rules: EventRules
+) -> tuple[int, int] | None:
     tokens = sentence.tokens
     if lang == "ru":
         last = head
@@ -276,7 +283,10 @@ def _place_span(sentence: _Sentence, head: int, lang: str) -> tuple[int, int] | 
         return (head, last) if last > head else None
     first = head
     i = head - 1
+    topic = rules.words_of("topic", lang)
     while i >= 0 and _joined(sentence, i, i + 1) and i not in sentence.known:
+        if normalise(tokens[i].text) in _KK_BREAKS or _is(tokens[i], topic, lang):
+            break
         if _capitalised(tokens[i]) and tokens[i].text not in ("The", "This", "Бұл"):
             first = i
         elif not (lang == "kk" and i > 0 and _capitalised(tokens[i - 1])):

@@ -229,10 +229,11 @@ def same_word(text_word: str, label_word: str, lang: str) -> bool:
     if text_stem in (label_stem, label_word) or label_stem == text_word:
         return True
     # Snowball keeps a stem's last vowel in some cases only (ассамблеи -> ассамбле, ассамблея
-    # -> ассамбл): stems of five letters or more that differ by one final letter are one word.
+    # -> ассамбл; Астана -> аста, Астане -> астан): stems of four letters or more that differ by
+    # one final letter are one word.
     short, long = sorted((text_stem, label_stem), key=len)
     return (
-        lang == "ru" and len(short) >= 5 and len(long) == len(short) + 1 and long.startswith(short)
+        lang == "ru" and len(short) >= 4 and len(long) == len(short) + 1 and long.startswith(short)
     )
 
 
