@@ -21,6 +21,7 @@ Labels are as written. A person's later mentions by surname alone (Nurlanov said
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from sdgkg.extract.documents import Passage
 from sdgkg.extract.eventrules import EventRules, word_matches
@@ -152,7 +153,12 @@ def _capitalised(token: Token) -> bool:
 
 
 def _is(token: Token, group: tuple[str, ...], lang: str) -> bool:
-    return any(word_matches(token.text, w, lang, exact=not w.endswith("*")) for w in group)
+    return _in_group(token.text, group, lang)
+
+
+@lru_cache(maxsize=1 << 16)
+def _in_group(word: str, group: tuple[str, ...], lang: str) -> bool:
+    return any(word_matches(word, w, lang, exact=not w.endswith("*")) for w in group)
 
 
 def _span(sentence: _Sentence, first: int, last: int) -> tuple[str, int, int]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sdgkg.errors import InputError
-from sdgkg.extract.morphology import Token, normalise, same_word, words
+from sdgkg.extract.morphology import Token, may_contain, normalise, same_word, words
 
 EVENTS_FILE = Path("kg") / "extraction-events.toml"
 
@@ -123,10 +123,19 @@ def word_matches(token: str, pattern: str, lang: str, exact: bool = False) -> bo
 
 
 def find(
-    tokens: list[Token], phrase: str, lang: str, exact: bool = False, start: int = 0
+    tokens: list[Token],
+    phrase: str,
+    lang: str,
+    exact: bool = False,
+    start: int = 0,
+    text: str | None = None,
 ) -> tuple[int, int] | None:
-    """(first token, last token) of the phrase in `tokens`, or None."""
-    parts = [_with_stars(list(words(text)), text) for text in phrase.split("...")]
+    """(first token, last token) of the phrase in `tokens`, or None. `text`: the tokens' words
+    joined, if the caller has them."""
+    parts = _parts(phrase)
+    text = " ".join(t.text for t in tokens) if text is None else text
+    if not may_contain(text, [p[0] for p in parts if p], lang):
+        return None
     first, position = None, start
     for part in parts:
         at = _find_part(tokens, part, lang, exact, position)
@@ -135,6 +144,11 @@ def find(
         first = at if first is None else first
         position = at + len(part)
     return (first, position - 1) if first is not None else None
+
+
+@lru_cache(maxsize=4096)
+def _parts(phrase: str) -> tuple[list[str], ...]:
+    return tuple(_with_stars(list(words(text)), text) for text in phrase.split("..."))
 
 
 def _with_stars(part: list[str], text: str) -> list[str]:
@@ -167,8 +181,9 @@ def find_any(
     tokens: list[Token], phrases: tuple[str, ...], lang: str, exact: bool = False
 ) -> tuple[int, int] | None:
     """The first phrase of `phrases` found, as (first token, last token)."""
+    text = " ".join(t.text for t in tokens)
     for phrase in phrases:
-        found = find(tokens, phrase, lang, exact)
+        found = find(tokens, phrase, lang, exact, text=text)
         if found:
             return found
     return None

@@ -106,6 +106,7 @@ class _Doc:
     named: list[tuple[int, int]] = field(default_factory=list)  # new organisations and posts
     named_starts: list[int] = field(default_factory=list)
     people: dict[str, list[tuple[int, NewEntity]]] = field(default_factory=dict)  # by passage
+    task_clauses: dict[str, tuple[str, list[Token]] | None] = field(default_factory=dict)
 
     def index(self, passages: list[Passage]) -> None:
         """Where the new entities are named, for look-ups by offset (a long article has many)."""
@@ -304,6 +305,13 @@ def _task(state: _Doc, sentence: _Sentence) -> list[Value]:
 
 
 def _task_clause(state: _Doc, sentence: _Sentence) -> tuple[str, list[Token]] | None:
+    key = sentence.passage.id
+    if key not in state.task_clauses:
+        state.task_clauses[key] = _best_task_clause(state, sentence)
+    return state.task_clauses[key]
+
+
+def _best_task_clause(state: _Doc, sentence: _Sentence) -> tuple[str, list[Token]] | None:
     """The pending task whose label the sentence covers best, and the clause that names it
     (its status must be said in that clause, not in the next: "X is being finalized, and
     leadership appointments will follow")."""

@@ -299,3 +299,18 @@ def content_words(text: str, lang: str, ignore: frozenset[str] = frozenset()) ->
             continue
         found.append(lowered)
     return found
+
+
+def may_contain(text: str, words_wanted: list[str], lang: str) -> bool:
+    """False only when `text` cannot hold a form of every word: each form starts with the
+    word's first letters (two in Kazakh, where a final consonant may be voiced; three
+    otherwise), so a cheap substring test rules most passages out before word-by-word
+    comparison."""
+    size = 2 if lang == "kk" else 3
+    lowered = _lowered(text)
+    return all(normalise(w).rstrip("*")[:size] in lowered for w in words_wanted)
+
+
+@lru_cache(maxsize=4096)
+def _lowered(text: str) -> str:
+    return " ".join(normalise(w) for w in words(text))
