@@ -313,3 +313,16 @@ def test_a_gold_file_that_does_not_parse_names_its_file_and_line(tmp_path: Path)
     gold.unlink()
     result = CliRunner().invoke(app, ["--root", str(REPO), "extract", "--report", str(tmp_path)])
     assert result.exit_code == 2 and "no gold file brief.en.toml" in result.stderr
+
+
+def test_a_broken_event_patterns_file_is_one_error_line(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    for folder in ("ontology", "kg", "shapes"):
+        shutil.copytree(REPO / folder, root / folder)
+    article = CORPUS / "en" / "brief.en.txt"
+    (root / "kg" / "extraction-events.toml").write_text("[names\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["--root", str(root), "extract", str(article)])
+    assert result.exit_code == 2
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("Error: kg/extraction-events.toml:1:")
+    assert not (root / "kg" / "extracted" / "brief.en.ttl").exists()

@@ -56,23 +56,30 @@ class EventRules:
 
 
 def load_event_rules(root: Path) -> EventRules:
-    """Read the event patterns of the data root; a broken file is an InputError."""
+    """Read the event patterns of the data root (once per version of the file); a broken file
+    is an InputError naming it (and the line, if it does not parse)."""
     path = root / EVENTS_FILE
-    if not path.is_file():
-        path = Path(__file__).resolve().parents[3] / EVENTS_FILE  # a root without its own
-    return _load(str(path), path.stat().st_mtime_ns)
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError as exc:
+        raise InputError(f"{EVENTS_FILE.as_posix()}: cannot read ({exc.strerror})") from None
+    return _load(str(path), stamp)
 
 
 @cache
-def _load(path: str, _mtime: int) -> EventRules:
+def _load(path: str, _stamp: int) -> EventRules:
+    shown = EVENTS_FILE.as_posix()
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise InputError(f"{path}: cannot read the event patterns ({exc})") from None
+    except OSError as exc:
+        raise InputError(f"{shown}: cannot read ({exc.strerror})") from None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        raise InputError(f"{shown}:{line.group(1) if line else 1}: {exc}") from None
     try:
         return _rules(data)
     except (KeyError, TypeError, ValueError, re.error) as exc:
-        raise InputError(f"{path}: bad event pattern ({exc})") from None
+        raise InputError(f"{shown}: bad event pattern ({exc})") from None
 
 
 def _rules(data: dict[str, Any]) -> EventRules:
