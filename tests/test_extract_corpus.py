@@ -326,3 +326,15 @@ def test_a_broken_event_patterns_file_is_one_error_line(tmp_path: Path) -> None:
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("Error: kg/extraction-events.toml:1:")
     assert not (root / "kg" / "extracted" / "brief.en.ttl").exists()
+
+
+def test_report_on_the_seed_lists_its_mentions() -> None:
+    runner = CliRunner()
+    result = runner.invoke(app, ["--root", str(REPO), "extract", "--report"])
+    assert result.exit_code == 0, result.output
+    assert "Mentions, written as annotations (" in result.stdout
+    assert "'Антониу Гутерришпен' -> kg:antonio-guterres (identifying)" in result.stdout
+    result = runner.invoke(app, ["--root", str(REPO), "extract", "--report", "--format", "json"])
+    [seed] = json.loads(result.stdout)
+    almaty = [m for m in seed["mentions"] if m["entity"].endswith("/id/almaty")]
+    assert almaty and all(m["motivation"] == "identifying" for m in almaty)
