@@ -133,6 +133,8 @@ def _write(found: Sequence[Extraction], root: Path | None) -> int:
     for item in found:
         _stderr(
             f"extract: {item.document.shown}: {len(item.candidates)} candidates, "
+            f"{len(item.event_candidates)} for events and new entities, "
+            f"{len(item.mentions)} mentions, "
             f"{len(item.passages)} passages -> {display_path(item.output, data_root)}\n"
         )
     return 0
