@@ -20,7 +20,7 @@ from sdgkg.extract.lexicon import Mention
 from sdgkg.extract.rdf import KGX, OA, RDF, _integer, _t
 
 
-def annotations(
+def mention_annotations(
     doc: Document, source: str, key: str, mentions: Sequence[Mention]
 ) -> Iterator[Triple]:
     """The annotation triples of a document's mentions, one annotation per mention."""

@@ -445,14 +445,15 @@ def _quotations(state: _Doc, sentences: list[_Sentence]) -> None:
 
 
 def _speakers(state: _Doc, sentence: _Sentence, spans: list[tuple[int, int]]) -> list[Value]:
-    base, found = sentence.passage.start, []
+    base = sentence.passage.start
+    found: list[tuple[int, Value]] = []
     for mention in sentence.mentions:
         if any(a <= mention.start - base < b for a, b in spans):
             continue
-        person = _person(state, mention)
-        if person:
-            found.append((mention.start, person))
-    for start, person in sentence.people:
+        known = _person(state, mention)
+        if known:
+            found.append((mention.start, known))
+    for start, new in sentence.people:
         if not any(a <= start - base < b for a, b in spans):
-            found.append((start, person))
+            found.append((start, new))
     return _unique([v for _, v in sorted(found, key=lambda x: x[0])])

@@ -94,7 +94,7 @@ def _gold(path: Path, shown: str, text: str, data: dict[str, Any]) -> Gold:
 
 
 def _event_facts(shown: str, text: str, event: dict[str, Any]) -> set[Fact]:
-    kind = event.get("kind")
+    kind = str(event.get("kind"))
     if kind not in EVENT_ATTRIBUTES:
         _fail(shown, text, f'kind = "{kind}"', f"unknown event kind {kind!r}")
     facts = set()

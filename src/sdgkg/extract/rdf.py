@@ -82,7 +82,7 @@ def to_turtle(
 def triples(
     doc: Document, source: Source, candidates: list[Candidate], mentions: Sequence[Mention] = ()
 ) -> Iterator[Triple]:
-    from sdgkg.extract.annotations import annotations  # builds on this module
+    from sdgkg.extract.annotations import mention_annotations  # builds on this module
 
     key = document_key(doc)
     activity = KGX + f"{key}-extraction"
@@ -94,7 +94,7 @@ def triples(
         yield from _passage(doc, source.iri, key, passage)
     for candidate in candidates:
         yield from _candidate(key, activity, candidate)
-    yield from annotations(doc, source.iri, key, mentions)
+    yield from mention_annotations(doc, source.iri, key, mentions)
 
 
 def _t(s: str, p: str, o: NamedNode | Literal | str) -> Triple:
