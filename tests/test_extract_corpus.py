@@ -129,6 +129,7 @@ def test_date_option_gives_the_year_when_the_header_has_none(tmp_path: Path) -> 
     path = _article(
         tmp_path,
         "brief.ru.txt",
+        "Токаев и Гутерреш провели переговоры\n"
         "Глава государства Касым-Жомарт Токаев 3 августа встретился в Алматы с Генсеком ООН "
         "Антониу Гутеррешем.\n",
     )
@@ -338,3 +339,31 @@ def test_report_on_the_seed_lists_its_mentions() -> None:
     [seed] = json.loads(result.stdout)
     almaty = [m for m in seed["mentions"] if m["entity"].endswith("/id/almaty")]
     assert almaty and all(m["motivation"] == "identifying" for m in almaty)
+
+
+def test_a_visit_is_a_meeting_and_a_headline_is_not_an_event(tmp_path: Path) -> None:
+    text = (
+        "date 2025-08-05 UN chief visits Almaty\n"
+        "ASTANA, August 4 (Kazinform) — UN Secretary-General António Guterres visited Almaty "
+        "on Sunday.\n"
+        "Министр иностранных дел Казахстана Мурат Нуртлеуов отметил, что центр откроется в "
+        "2026 году.\n"
+    )
+    path = _article(tmp_path, "visit.en.txt", text.split("Министр")[0])
+    [found] = extract([path], REPO, lang="en")
+    [meeting] = [e.facts() for e in found.events if e.kind == "meeting"]
+    assert meeting == {
+        ("meeting", "participant", "kg:antonio-guterres"),
+        ("meeting", "place", "kg:almaty"),
+        ("meeting", "date", "2025-08-03"),
+    }
+    ru = "date 2025-08-05 Центр\n" + text.split("\n")[2] + "\n"
+    [found] = extract([_article(tmp_path, "open.ru.txt", ru)], REPO)
+    assert [e.facts() for e in found.events] == [
+        {("launch", "what", "kg:centre"), ("launch", "date", "2026")}
+    ]
+    assert {
+        "type": "person",
+        "label": "Мурат Нуртлеуов",
+        "post": "Министр иностранных дел Казахстана",
+    } in [e.as_gold() for e in found.entities]

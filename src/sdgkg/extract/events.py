@@ -136,6 +136,8 @@ def find_events(
     state.index(passages)
     sentences = [_sentence(state, p, mentions.get(p.id, []), i) for i, p in enumerate(passages)]
     for sentence in sentences:
+        if sentence.passage.kind == "title":
+            continue  # a headline repeats the report in telegraphic words ("UN chief visits")
         for rule in rules.events:
             _event(state, rule, sentence)
         _cues(state, sentence)

@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 
 from pyoxigraph import Literal, NamedNode, Triple
@@ -98,7 +99,12 @@ def triples(
 
 
 def _t(s: str, p: str, o: NamedNode | Literal | str) -> Triple:
-    return Triple(NamedNode(s), NamedNode(p), NamedNode(o) if isinstance(o, str) else o)
+    return Triple(_node(s), _node(p), _node(o) if isinstance(o, str) else o)
+
+
+@lru_cache(maxsize=1 << 14)  # predicates, classes and passages recur in every block
+def _node(iri: str) -> NamedNode:
+    return NamedNode(iri)
 
 
 def _activity(doc: Document, source: Source, activity: str) -> Iterator[Triple]:
