@@ -95,6 +95,7 @@ def test_the_unseen_corpus_is_scored_in_three_languages() -> None:
     [
         ("On 4 March 2025, the Assembly", "en", "2025-03-04", "date"),
         ("signed on August 3, 2025 in", "en", "2025-08-03", "date"),
+        ("on the 3rd of August 2025", "en", "2025-08-03", "date"),
         ("ALMATY, Aug. 3 (Kazinform)", "en", "2025-08-03", "date"),
         ("at the 74th session in September 2019", "en", "2019-09", "gYearMonth"),
         ("repeated it in 2022.", "en", "2022", "gYear"),
@@ -367,3 +368,17 @@ def test_a_visit_is_a_meeting_and_a_headline_is_not_an_event(tmp_path: Path) -> 
         "label": "Мурат Нуртлеуов",
         "post": "Министр иностранных дел Казахстана",
     } in [e.as_gold() for e in found.entities]
+
+
+def test_a_kazakh_post_may_open_the_sentence(tmp_path: Path) -> None:
+    text = (
+        "date 2025-08-05 Орталық\nСыртқы істер министрі Мұрат Нұртілеу орталық 2026 жылы "
+        "ашылады деп мәлімдеді.\n"
+    )
+    [found] = extract([_article(tmp_path, "post.kk.txt", text)], REPO)
+    assert {"type": "person", "label": "Мұрат Нұртілеу", "post": "Сыртқы істер министрі"} in [
+        e.as_gold() for e in found.entities
+    ]
+    assert [e.facts() for e in found.events if e.kind == "launch"] == [
+        {("launch", "what", "kg:centre"), ("launch", "date", "2026")}
+    ]

@@ -83,10 +83,10 @@ def _patterns(lang: str) -> list[re.Pattern[str]]:
     m = rf"(?P<m>{_MONTHS[lang][1]})"
     if lang == "en":
         forms = [
-            rf"\b{_DAY}(?:st|nd|rd|th)?\s+{m}\s+{_YEAR}\b",
+            rf"\b{_DAY}(?:st|nd|rd|th)?\s+(?:of\s+)?{m}\s+{_YEAR}\b",
             rf"\b{m}\s+{_DAY}(?:st|nd|rd|th)?,?\s+{_YEAR}\b",
             rf"\b{m}\s+{_DAY}(?:st|nd|rd|th)?\b(?!\s*\d)",
-            rf"\b{_DAY}(?:st|nd|rd|th)?\s+{m}(?!\s*\d)",
+            rf"\b{_DAY}(?:st|nd|rd|th)?\s+(?:of\s+)?{m}(?!\s*\d)",
             rf"\b(?:in|since|by|until|for|of)\s+(?:early\s+|late\s+|mid-)?{m}\s+{_YEAR}\b",
             rf"\b(?:in|since|by|until|of)\s+{_YEAR}\b(?![-–]\d)",
         ]

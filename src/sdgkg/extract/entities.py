@@ -451,7 +451,7 @@ def _post_span(
             start - 1 >= 0
             and start - 1 not in sentence.taken
             and start - 1 not in sentence.known
-            and not _capitalised(tokens[start - 1])
+            and not (_capitalised(tokens[start - 1]) and start - 1 > 0)  # Сыртқы істер министрі
             and _joined(sentence, start - 1, start)
             and not _is(tokens[start - 1], rules.words_of("topic", lang), lang)
             and first - start < 4
