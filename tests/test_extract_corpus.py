@@ -382,3 +382,19 @@ def test_a_kazakh_post_may_open_the_sentence(tmp_path: Path) -> None:
     assert [e.facts() for e in found.events if e.kind == "launch"] == [
         {("launch", "what", "kg:centre"), ("launch", "date", "2026")}
     ]
+
+
+def test_an_english_title_before_the_name_is_the_post_and_a_surname_the_speaker(
+    tmp_path: Path,
+) -> None:
+    text = (
+        "date 2025-08-05 Interview\n"
+        '"The centre will open next year," said Deputy Foreign Minister Arman Issetov.\n'
+        '"We are ready," Issetov told reporters in Astana.\n'
+    )
+    [found] = extract([_article(tmp_path, "title.en.txt", text)], REPO)
+    assert [e.as_gold() for e in found.entities if e.kind == "person"] == [
+        {"type": "person", "label": "Arman Issetov", "post": "Deputy Foreign Minister"}
+    ]
+    speakers = [e.facts() for e in found.events if e.kind == "quote"]
+    assert speakers == [{("quote", "speaker", "Arman Issetov")}] * 2

@@ -327,8 +327,8 @@ def _people(
     stop = set(rules.words_of("stop", lang))
     for i in range(len(tokens) - 1):
         pair = tokens[i], tokens[i + 1]
-        if not _name_pair(sentence, i, stop):
-            continue
+        if not _name_pair(sentence, i, stop) or _run_goes_on(sentence, i + 1, stop):
+            continue  # "Deputy Foreign Minister Arman Issetov": the name is the run's last pair
         if _surname(pair[1].text, lang, rules) or _named_in_context(sentence, i, lang, rules):
             person = _new(sentence, "person", i, i + 1)
             person.surname = pair[1].text
@@ -342,6 +342,19 @@ def _people(
                 sentence.taken.add(i)
                 break
     return found
+
+
+def _run_goes_on(sentence: _Sentence, last: int, stop: set[str]) -> bool:
+    """Whether a capitalised word the graph does not know follows `last` in the same name."""
+    after = last + 1
+    return (
+        after < len(sentence.tokens)
+        and _joined(sentence, last, after)
+        and after not in sentence.known
+        and after not in sentence.taken
+        and _capitalised(sentence.tokens[after])
+        and sentence.tokens[after].text not in stop
+    )
 
 
 def _name_pair(sentence: _Sentence, i: int, stop: set[str]) -> bool:
@@ -424,7 +437,9 @@ def _post_span(
     first_name = _index_of(sentence, person.start)
     last_name = first_name + 1
     if lang == "en":
-        return _post_after_en(sentence, last_name, posts)
+        return _post_after_en(sentence, last_name, posts) or _post_before_en(
+            sentence, first_name, posts
+        )
     # Russian and Kazakh: the post stands before the name (Kazakh: "... болып" between).
     end = first_name - 1
     if lang == "kk" and end >= 0 and normalise(tokens[end].text) == "болып":
@@ -479,6 +494,36 @@ def _post_rightward_ru(
         if not ORGANISATIONS & mention.classes and mention.last <= limit:
             return first, mention.last, None  # вице-министр иностранных дел Казахстана
     return first, last, org_at
+
+
+def _post_before_en(
+    sentence: _Sentence, first_name: int, posts: tuple[str, ...]
+) -> tuple[int, int, int | None] | None:
+    """'Deputy Foreign Minister Arman Issetov': capitalised words with a post's head word."""
+    tokens, first = sentence.tokens, first_name
+    while (
+        first - 1 >= 0
+        and _capitalised(tokens[first - 1])
+        and first - 1 not in sentence.known
+        and first - 1 not in sentence.taken
+        and _joined(sentence, first - 1, first)
+    ):
+        first -= 1
+    if first == first_name or not any(
+        _is(tokens[j], posts, "en") for j in range(first, first_name)
+    ):
+        return None
+    while (
+        first < first_name
+        and not _is(tokens[first], posts, "en")
+        and tokens[first].text
+        in (
+            "The",
+            "A",
+        )
+    ):
+        first += 1
+    return first, first_name - 1, None
 
 
 def _post_after_en(
