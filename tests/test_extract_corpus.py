@@ -398,3 +398,26 @@ def test_an_english_title_before_the_name_is_the_post_and_a_surname_the_speaker(
     ]
     speakers = [e.facts() for e in found.events if e.kind == "quote"]
     assert speakers == [{("quote", "speaker", "Arman Issetov")}] * 2
+
+
+def test_a_speaker_who_expects_an_appointment_is_not_the_appointee(tmp_path: Path) -> None:
+    text = (
+        "date 2025-08-05 Сұхбат\nСыртқы істер министрі Мұрат Нұртілеу орталық басшылығы "
+        "2026 жылы тағайындалатынын айтты.\n"
+    )
+    [found] = extract([_article(tmp_path, "expect.kk.txt", text)], REPO)
+    assert not [e for e in found.events if e.kind == "appointment"]
+
+
+def test_a_russian_post_may_run_over_its_department_up_to_the_name(tmp_path: Path) -> None:
+    text = (
+        "date 2025-08-05 Интервью\nДиректор департамента многостороннего сотрудничества МИД "
+        "Казахстана Айгуль Сейткали рассказала о центре.\n"
+    )
+    [found] = extract([_article(tmp_path, "dept.ru.txt", text)], REPO)
+    assert {
+        "type": "person",
+        "label": "Айгуль Сейткали",
+        "post": "Директор департамента многостороннего сотрудничества",
+        "organisation": "МИД Казахстана",
+    } in [e.as_gold() for e in found.entities]

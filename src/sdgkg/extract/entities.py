@@ -384,12 +384,18 @@ def _surname(word: str, lang: str, rules: EventRules) -> bool:
 
 
 def _named_in_context(sentence: _Sentence, i: int, lang: str, rules: EventRules) -> bool:
-    """A capitalised pair next to a post, or followed by a verb of appointment or saying."""
+    """A capitalised pair after a post's words or before a post, or followed by a verb of
+    appointment or saying."""
     tokens, posts = sentence.tokens, rules.words_of("post", lang)
-    before = tokens[i - 1] if i > 0 else None
     after = tokens[i + 2] if i + 2 < len(tokens) else None
-    if (before and _is(before, posts, lang)) or (after and _is(after, posts, lang)):
+    if after and _is(after, posts, lang):
         return True
+    # A post's words run up to the name: "Директор департамента ... МИД Казахстана Айгуль X".
+    for j in range(i - 1, max(-1, i - 8), -1):
+        if not _joined(sentence, j, j + 1):
+            break
+        if _is(tokens[j], posts, lang) and j not in sentence.known:
+            return True
     from sdgkg.extract.eventrules import find
 
     rest = tokens[i + 2 : i + 6]

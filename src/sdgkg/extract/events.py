@@ -37,6 +37,7 @@ TASK = "https://w3id.org/sdgkg/ontology#OrganisationalTask"
 _DATELINE = re.compile(r"^(.{3,80}?)\s[–—-]\s")
 _QUOTED = re.compile(r"«([^«»]+)»|“([^“”]+)”|\"([^\"]+)\"")
 _DASHES = "–—-"
+_NEAR = 4  # words between an appointee and the verb of appointment
 _TASK_COVERAGE = 0.75  # most of a task's words: not 'leadership appointments will follow'
 Value = str | NewEntity | DateMention | int
 
@@ -199,7 +200,15 @@ def _fill(state: _Doc, sentence: _Sentence, spec: tuple[str, ...], at: int, rule
         found += _filler(state, sentence, kind, rule)
     if "before" in kinds:
         found = [v for v in found if _offset(v, sentence) < at]
+    if "near" in kinds:  # the appointee stands by the verb, not a speaker further off
+        found = [v for v in found if _distance(sentence, _offset(v, sentence), at) <= _NEAR]
     return _unique(found)
+
+
+def _distance(sentence: _Sentence, one: int, two: int) -> int:
+    """How many words apart two offsets of the sentence are."""
+    low, high = sorted((one, two))
+    return sum(1 for t in sentence.tokens if low < t.start <= high)
 
 
 def _offset(value: Value, sentence: _Sentence) -> int:
