@@ -35,6 +35,7 @@ ORGANISATIONS = {
 }
 PLACES = {"https://schema.org/Place", "https://schema.org/Country", "https://schema.org/City"}
 _JOIN_EN = {"of", "the", "and", "for"}
+_APPOINTED_EN = {"was", "has", "been", "is", "appointed", "named", "as"}
 _KK_BREAKS = {"мен", "бен", "пен", "және", "да", "де", "та", "те"}  # conjunctions end a name
 _STOP_RU = {
     "в",
@@ -535,19 +536,12 @@ def _post_before_en(
 def _post_after_en(
     sentence: _Sentence, last_name: int, posts: tuple[str, ...]
 ) -> tuple[int, int, int | None] | None:
+    """'Askar Nurlanov, Ambassador-at-Large of ...' (apposition) or 'X was appointed Director
+    of ...': capitalised words with a post's head word after the name."""
     tokens, i = sentence.tokens, last_name + 1
-    if i < len(tokens) and _gap(sentence, last_name, i).strip() == ",":
-        pass  # apposition: "Askar Nurlanov, Ambassador-at-Large of ..."
-    else:
-        while i < len(tokens) and tokens[i].text.lower() in {
-            "was",
-            "has",
-            "been",
-            "is",
-            "appointed",
-            "named",
-            "as",
-        }:
+    apposition = i < len(tokens) and _gap(sentence, last_name, i).strip() == ","
+    if not apposition:
+        while i < len(tokens) and tokens[i].text.lower() in _APPOINTED_EN:
             i += 1
         if i == last_name + 1:
             return None
