@@ -30,7 +30,7 @@ INVALID = sorted((FIXTURES / "invalid").glob("*.ttl"))
 
 # Guards against a glob or filter silently emptying the parametrized suites.
 EXPECTED_VALID = 11
-EXPECTED_INVALID = 79
+EXPECTED_INVALID = 80
 
 PREFIXES = {
     "sdgkg": "https://w3id.org/sdgkg/ontology#",

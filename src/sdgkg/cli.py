@@ -18,7 +18,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
-from sdgkg.errors import ExtractionFailed, QueryTimeout, SdgkgError, error_lines
+from sdgkg.errors import ExtractionFailed, InputError, QueryTimeout, SdgkgError, error_lines
 from sdgkg.formats import ExportFormat, ReportFormat, ResultFormat, ValidateFormat
 from sdgkg.safety.limits import (
     DEFAULT_MAX_ROWS,
@@ -360,6 +360,12 @@ def extract(
     max_size: Annotated[
         float, typer.Option("--max-size", metavar="MB", help="Refuse larger documents.")
     ] = 2.0,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date", metavar="YYYY-MM-DD", help="The articles' date, if their header has none."
+        ),
+    ] = None,
 ) -> None:
     """Find candidate facts in articles, with evidence, into kg/extracted/NAME.ttl.
 
@@ -372,14 +378,30 @@ def extract(
       sdgkg extract article.ru.txt --lang ru
       sdgkg extract --check                 (exit 1 if kg/extracted/ is stale)
       sdgkg extract --report                (precision and recall on the seed)
+      sdgkg extract --report tests/fixtures/corpus   (scores against gold files)
     """
     from sdgkg import extract as extraction
     from sdgkg.store.paths import display_path
     from sdgkg.validation.report import render_text
 
     root = _root(ctx)
+    if date is not None:
+        extraction.check_date(date)
+    folders = [path for path in files or [] if path.is_dir()]
+    if folders:
+        if not report or check or len(files or []) != 1:
+            raise InputError(
+                f"{folders[0]}: a folder is a corpus to score",
+                hint="use `sdgkg extract --report FOLDER` with that one folder",
+            )
+        scored = extraction.score_corpus(folders[0], root, date)
+        as_json = fmt is ReportFormat.JSON
+        render_scores = extraction.render_corpus_json if as_json else extraction.render_corpus_text
+        _emit(render_scores(scored))
+        return
     progress = extraction.stderr_progress
-    found = extraction.extract(files or [], root, lang, output, int(max_size * 1e6), progress)
+    size = int(max_size * 1e6)
+    found = extraction.extract(files or [], root, lang, output, size, progress, date)
     if report:
         comparisons = extraction.report(found, root)
         render = extraction.render_json if fmt is ReportFormat.JSON else extraction.render_text
@@ -399,7 +421,10 @@ def extract(
             )
         for item in found:
             shown = display_path(item.output, root)
-            counts = f"{len(item.candidates)} candidates, {len(item.passages)} passages"
+            counts = (
+                f"{len(item.candidates)} candidates, {len(item.event_candidates)} for events and"
+                f" new entities, {len(item.mentions)} mentions, {len(item.passages)} passages"
+            )
             sys.stderr.write(f"extract: {item.document.shown}: {counts} -> {shown}\n")
 
 

@@ -12,8 +12,11 @@ in the evidence mechanism) -> run (validate, write, check) -> report (against th
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date as calendar
 from pathlib import Path
 
+from sdgkg.errors import InputError
+from sdgkg.extract.corpus import render_corpus_json, render_corpus_text, score_corpus
 from sdgkg.extract.report import Comparison, compare, render_json, render_text
 from sdgkg.extract.run import (
     Extraction,
@@ -29,11 +32,15 @@ __all__ = [
     "Comparison",
     "Extraction",
     "check",
+    "check_date",
     "compare",
     "extract",
+    "render_corpus_json",
+    "render_corpus_text",
     "render_json",
     "render_text",
     "report",
+    "score_corpus",
     "stderr_progress",
     "write",
 ]
@@ -43,3 +50,12 @@ def report(extractions: Sequence[Extraction], root: Path) -> list[Comparison]:
     """One comparison per extraction, against the curated graph."""
     engine = EmbeddedEngine(curated_store(root))
     return [compare(item, engine) for item in extractions]
+
+
+def check_date(date: str) -> str:
+    """`--date`: the articles' date, YYYY-MM-DD, or an InputError."""
+    try:
+        calendar.fromisoformat(date)
+    except ValueError:
+        raise InputError(f"--date {date!r}: not a date (YYYY-MM-DD)") from None
+    return date

@@ -28,6 +28,21 @@ _SENTENCE_END = re.compile(r"[.!?…][»\"”')]*(?=\s+[\w«\"“(–—-])")
 _LIST_MARKER = re.compile(r"^\s*(?:[-–—•*]|\d{1,2}[.)])\s*")
 _BARE_MARKERS = {"-", "–", "—", "•", "*"}
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "no", "vs", "etc", "г", "т", "им", "ст"}
+# A wire's dateline abbreviates the month: "ALMATY, Aug. 3 (Kazinform)".
+_ABBREVIATIONS |= {
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+}
 
 
 @dataclass(frozen=True)

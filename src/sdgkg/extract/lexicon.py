@@ -5,6 +5,12 @@ language is an entry, with the classes it belongs to (through rdfs:subClassOf). 
 a run of words of a passage when each of its words is matched by a form of it (see
 `morphology.same_word`); the longest label wins, left to right. Words in parentheses may sit
 inside a name without breaking it: "тұрақты даму мақсаттарына (ТДМ) арналған".
+
+Names in use that the graph does not spell out are derived from its labels (see `variants`):
+a name inside a longer name may be replaced by a shorter name of the same entity ("UN office
+in Kazakhstan", "БҰҰ-ның ... өңірлік орталығы"), an organisation's capitalised words give its
+acronym ("ГА ООН", matched in capitals only), and in English an article may be left out.
+Such a mention is `derived`: it links the text to the entity rather than quoting its name.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import pyoxigraph as ox
 
 from sdgkg.extract.documents import Passage
 from sdgkg.extract.morphology import Token, key, same_word, tokenize, words
+from sdgkg.extract.variants import Entry, variants
 from sdgkg.rdfio.terms import Term
 from sdgkg.store.engine import EmbeddedEngine
 
@@ -32,13 +39,6 @@ _CLASSES = """SELECT DISTINCT ?entity ?class WHERE {
 
 
 @dataclass(frozen=True)
-class Entry:
-    entity: str
-    label: str
-    words: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class Mention:
     """An entity named in a passage: which words (token indices) and where (offsets)."""
 
@@ -48,6 +48,7 @@ class Mention:
     last: int  # index of the last token
     start: int  # code point offsets into the document
     end: int
+    derived: bool = False  # found through a name derived from the graph's labels
 
 
 class Lexicon:
@@ -79,7 +80,8 @@ class Lexicon:
             if entity and klass:
                 classes[entity.value].add(klass.value)
         frozen = {entity: frozenset(found) for entity, found in classes.items()}
-        return cls([e for e in entries if e.words], frozen, lang)
+        entries = [e for e in entries if e.words]
+        return cls(entries + variants(entries, frozen, lang), frozen, lang)
 
     def mentions(self, passage: Passage) -> list[Mention]:
         """The entities the passage names, left to right, longest name first."""
@@ -100,6 +102,7 @@ class Lexicon:
                     last,
                     tokens[index].start,
                     tokens[last].end,
+                    entry.derived,
                 )
             )
             index = last + 1
@@ -119,7 +122,17 @@ class Lexicon:
         self, entry: Entry, tokens: list[Token], bracketed: set[int], index: int
     ) -> int | None:
         position = index
+        if entry.capitals and not _capitals(tokens[index].text):
+            return None
         for number, word in enumerate(entry.words):
+            if (
+                number
+                and self.lang == "en"
+                and word.lower() == "the"
+                and position < len(tokens)
+                and tokens[position].text.lower() != "the"
+            ):
+                continue  # "Regional Centre for Sustainable Development Goals": no article
             while (
                 number
                 and position < len(tokens)
@@ -146,6 +159,11 @@ class Lexicon:
     def labels_of(self, entity: str) -> list[str]:
         """The entity's labels in the lexicon's language."""
         return sorted(self._labels.get(entity, ()))
+
+
+def _capitals(word: str) -> bool:
+    head = word.split("-")[0]
+    return head.isupper() and len(head) > 1
 
 
 def _bracketed(text: str, tokens: list[Token], offset: int) -> set[int]:

@@ -19,7 +19,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 # A word: letters or digits, possibly joined by hyphens or apostrophes (Қасым-Жомарт, БҰҰ-ның,
 # 2024-2034, Secretary-General).
@@ -42,12 +42,33 @@ _KK_ENDINGS = {
     "instrumental": "менен бенен пенен мен бен пен",
     "attributive": "ғы гі қы кі",
     "verb": "йды йді ады еді ды ді ған ген қан кен ып іп п у",
+    "passive": "ыл іл л",
 }
 KK_ENDINGS: tuple[str, ...] = tuple(
     sorted({s for group in _KK_ENDINGS.values() for s in group.split()}, key=len, reverse=True)
 )
 # A label word may carry its own possessive or verbal-noun ending, dropped before the text's.
-_KK_LABEL_ENDINGS = ("сы", "сі", "ы", "і", "у")
+# A plural label word (агенттіктері) also stands for its singular (агенттігі, after a numeral).
+_KK_LABEL_ENDINGS = (
+    "сы",
+    "сі",
+    "ы",
+    "і",
+    "у",
+    "н",
+    "тары",
+    "тері",
+    "лары",
+    "лері",
+    "дары",
+    "дері",
+    "тар",
+    "тер",
+    "лар",
+    "лер",
+    "дар",
+    "дер",
+)
 _VOICED = {"қ": "ғ", "к": "г", "п": "б"}
 _MIN_BASE = 2
 
@@ -139,7 +160,14 @@ class Token:
 
 def tokenize(text: str, offset: int = 0) -> list[Token]:
     """The words of `text`, offsets shifted by `offset`."""
-    return [Token(m.group(), m.start() + offset, m.end() + offset) for m in _WORD.finditer(text)]
+    return list(_tokenize(text, offset))
+
+
+@lru_cache(maxsize=4096)  # every pattern reads the same passage's words again
+def _tokenize(text: str, offset: int) -> tuple[Token, ...]:
+    return tuple(
+        Token(m.group(), m.start() + offset, m.end() + offset) for m in _WORD.finditer(text)
+    )
 
 
 def words(text: str) -> Iterator[str]:
@@ -147,8 +175,38 @@ def words(text: str) -> Iterator[str]:
     return (m.group() for m in _WORD.finditer(text))
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise(word: str) -> str:
-    return unicodedata.normalize("NFC", word).lower().replace("’", "'").replace("ё", "е")
+    word = unicodedata.normalize("NFC", word).lower().replace("’", "'").replace("ё", "е")
+    return word if word.isascii() else _fold_latin(word)
+
+
+@cache
+def _fold_latin(word: str) -> str:
+    """António -> antonio: accents dropped from Latin letters only (Cyrillic й, ё, Kazakh
+    letters are letters of their own)."""
+    kept: list[str] = []
+    for ch in unicodedata.normalize("NFD", word):
+        if unicodedata.combining(ch) and kept and kept[-1].isascii():
+            continue
+        kept.append(ch)
+    return unicodedata.normalize("NFC", "".join(kept))
+
+
+# US and UK spellings (center/centre, -ize/-ise, program/programme) compare as one.
+_EN_SPELLINGS = (
+    (re.compile(r"center(s|ed)?$"), r"centre\1"),
+    (re.compile(r"iz(e|es|ed|ing|ation|ations)$"), r"is\1"),
+    (re.compile(r"^program(s)?$"), r"programme\1"),
+)
+
+
+@cache
+def british(word: str) -> str:
+    """The UK spelling of an English word (normalised), so both spellings share a stem."""
+    for pattern, replacement in _EN_SPELLINGS:
+        word = pattern.sub(replacement, word)
+    return word
 
 
 def key(word: str, lang: str) -> str:
@@ -157,6 +215,7 @@ def key(word: str, lang: str) -> str:
     return word[:_MIN_BASE] if lang == "kk" else stem(word, lang)[:3]
 
 
+@lru_cache(maxsize=1 << 18)  # a long article repeats its words: compare each pair once
 def same_word(text_word: str, label_word: str, lang: str) -> bool:
     """Whether `text_word` is a form of `label_word` in language `lang`."""
     text_word, label_word = normalise(text_word), normalise(label_word)
@@ -167,13 +226,22 @@ def same_word(text_word: str, label_word: str, lang: str) -> bool:
     # Snowball may cut a bare noun shorter than its inflected form (таджикистан -> таджикиста,
     # таджикистаном -> таджикистан): the stem of one form may be the other word itself.
     text_stem, label_stem = stem(text_word, lang), stem(label_word, lang)
-    return text_stem in (label_stem, label_word) or label_stem == text_word
+    if text_stem in (label_stem, label_word) or label_stem == text_word:
+        return True
+    # Snowball keeps a stem's last vowel in some cases only (ассамблеи -> ассамбле, ассамблея
+    # -> ассамбл; Астана -> аста, Астане -> астан): stems of four letters or more that differ by
+    # one final letter are one word.
+    short, long = sorted((text_stem, label_stem), key=len)
+    return (
+        lang == "ru" and len(short) >= 4 and len(long) == len(short) + 1 and long.startswith(short)
+    )
 
 
 @cache
 def stem(word: str, lang: str) -> str:
     """The Snowball stem of a Russian or English word (each part of a hyphenated word)."""
-    return "-".join(_snowball(lang).stemWord(part) for part in normalise(word).split("-"))
+    word = british(normalise(word)) if lang == "en" else normalise(word)
+    return "-".join(_snowball(lang).stemWord(part) for part in word.split("-"))
 
 
 @cache
@@ -231,3 +299,34 @@ def content_words(text: str, lang: str, ignore: frozenset[str] = frozenset()) ->
             continue
         found.append(lowered)
     return found
+
+
+def may_contain(text: str, words_wanted: list[str], lang: str) -> bool:
+    """False only when `text` cannot hold a form of every word: each form starts with the
+    word's first letters (two in Kazakh, where a final consonant may be voiced; three
+    otherwise), so a cheap substring test rules most passages out before word-by-word
+    comparison."""
+    size = 2 if lang == "kk" else 3
+    lowered = _lowered(text)
+    return all(normalise(w).rstrip("*")[:size] in lowered for w in words_wanted)
+
+
+@lru_cache(maxsize=4096)
+def _lowered(text: str) -> str:
+    return " ".join(normalise(w) for w in words(text))
+
+
+def same_value(a: str, b: str, lang: str) -> bool:
+    """Equal, or names whose words are forms of each other."""
+    if a == b:
+        return True
+    if a.startswith("kg:") or b.startswith("kg:"):
+        return False
+    one, two = list(words(a)), list(words(b))
+    return (
+        bool(one)
+        and len(one) == len(two)
+        and all(
+            same_word(x, y, lang) or same_word(y, x, lang) for x, y in zip(one, two, strict=True)
+        )
+    )

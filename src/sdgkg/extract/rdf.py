@@ -16,9 +16,10 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 
 from pyoxigraph import Literal, NamedNode, Triple
@@ -68,9 +69,12 @@ def activity_time(doc: Document, source: Source) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def to_turtle(doc: Document, source: Source, candidates: list[Candidate]) -> str:
-    """The canonical Turtle of one document's extraction."""
-    return write_turtle(list(triples(doc, source, candidates)))
+def to_turtle(
+    doc: Document, source: Source, candidates: list[Candidate], extra: Iterable[Triple] = ()
+) -> str:
+    """The canonical Turtle of one document's extraction, with `extra` triples (the mentions'
+    annotations, which build on this module)."""
+    return write_turtle([*triples(doc, source, candidates), *extra])
 
 
 def triples(doc: Document, source: Source, candidates: list[Candidate]) -> Iterator[Triple]:
@@ -87,7 +91,12 @@ def triples(doc: Document, source: Source, candidates: list[Candidate]) -> Itera
 
 
 def _t(s: str, p: str, o: NamedNode | Literal | str) -> Triple:
-    return Triple(NamedNode(s), NamedNode(p), NamedNode(o) if isinstance(o, str) else o)
+    return Triple(_node(s), _node(p), _node(o) if isinstance(o, str) else o)
+
+
+@lru_cache(maxsize=1 << 14)  # predicates, classes and passages recur in every block
+def _node(iri: str) -> NamedNode:
+    return NamedNode(iri)
 
 
 def _activity(doc: Document, source: Source, activity: str) -> Iterator[Triple]:

@@ -46,6 +46,8 @@ class Comparison:
     supported: tuple[Supported, ...]
     to_review: tuple[Candidate, ...]
     unsupported: tuple[tuple[Triple, tuple[Span, ...]], ...]
+    # (entity, words, start, end, motivation) of every mention, written as Web Annotations
+    mentions: tuple[tuple[str, str, int, int, str], ...] = ()
 
     @property
     def precision(self) -> float:
@@ -78,6 +80,11 @@ def compare(extraction: Extraction, graph: Engine) -> Comparison:
     missing = tuple(
         (t, tuple(sorted(spans))) for t, spans in sorted(curated.items()) if t not in found
     )
+    text = extraction.document.text
+    mentions = tuple(
+        (m.entity, text[m.start : m.end], m.start, m.end, "linking" if m.derived else "identifying")
+        for m in extraction.mentions
+    )
     return Comparison(
         extraction.document.shown,
         len(extraction.candidates),
@@ -85,6 +92,7 @@ def compare(extraction: Extraction, graph: Engine) -> Comparison:
         tuple(supported),
         tuple(review),
         missing,
+        mentions,
     )
 
 
@@ -120,6 +128,11 @@ def render_text(comparisons: list[Comparison]) -> str:
         ]
         lines += ["", f"Curated facts no passage supports ({len(c.unsupported)}):"]
         lines += [f"  {_triple(t)}  curated at {_spans(spans)}" for t, spans in c.unsupported]
+        lines += ["", f"Mentions, written as annotations ({len(c.mentions)}):"]
+        lines += [
+            f"  {a}-{b} {words!r} -> {Term.iri(entity).display()} ({why})"
+            for entity, words, a, b, why in c.mentions
+        ]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"
 
@@ -151,6 +164,10 @@ def render_json(comparisons: list[Comparison]) -> str:
             ],
             "unsupported": [
                 {"triple": triple(t), "curated_passages": spans} for t, spans in c.unsupported
+            ],
+            "mentions": [
+                {"entity": e, "text": w, "start": a, "end": b, "motivation": why}
+                for e, w, a, b, why in c.mentions
             ],
         }
         for c in comparisons

@@ -8,7 +8,14 @@ from dataclasses import dataclass, field, replace
 
 from sdgkg.extract.documents import Document, Passage
 from sdgkg.extract.lexicon import Lexicon, Mention
-from sdgkg.extract.morphology import Token, content_words, same_word, tokenize, words
+from sdgkg.extract.morphology import (
+    Token,
+    content_words,
+    may_contain,
+    same_word,
+    tokenize,
+    words,
+)
 from sdgkg.extract.patterns import Patterns, Role, Rule
 from sdgkg.namespaces import RDF_TYPE, XSD
 from sdgkg.rdfio.terms import Term
@@ -278,6 +285,8 @@ def _trigger(ctx: Context, rule: Rule, passage: Passage) -> tuple[int, int, int]
     tokens = tokenize(passage.text)
     for phrase in rule.triggers.get(ctx.doc.lang, ()):
         parts = [list(words(part)) for part in phrase.split("...")]
+        if not may_contain(passage.text, [part[0] for part in parts if part], ctx.doc.lang):
+            continue
         found = _find_parts(tokens, parts, ctx.doc.lang)
         if found:
             return found

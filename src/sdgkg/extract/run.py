@@ -8,13 +8,18 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from sdgkg.errors import InputError
+from sdgkg.extract.annotations import mention_annotations
 from sdgkg.extract.documents import MAX_BYTES, Document, Passage, read_document, segment
+from sdgkg.extract.entities import NewEntity, find_entities
+from sdgkg.extract.eventrules import load_event_rules
+from sdgkg.extract.events import Event, find_events
+from sdgkg.extract.facts import event_candidates
 from sdgkg.extract.lexicon import Lexicon, Mention
 from sdgkg.extract.patterns import load_patterns
 from sdgkg.extract.quotes import find_quotations
@@ -46,6 +51,13 @@ class Extraction:
     candidates: tuple[Candidate, ...]
     output: Path
     turtle: str
+    # What sdgkg.extract.events and .entities add: every mention of a known entity, the new
+    # entities and the events, whose candidates are kept apart from the relations' so that the
+    # comparison with the curated graph measures what it always did.
+    mentions: tuple[Mention, ...] = ()
+    entities: tuple[NewEntity, ...] = ()
+    events: tuple[Event, ...] = ()
+    event_candidates: tuple[Candidate, ...] = ()
 
 
 def extract(
@@ -55,8 +67,12 @@ def extract(
     output: str | os.PathLike[str] | None = None,
     max_bytes: int = MAX_BYTES,
     progress: Progress | None = None,
+    date: str | None = None,
 ) -> list[Extraction]:
-    """Extract candidates from `files` (default: the source files the graph records)."""
+    """Extract candidates from `files` (default: the source files the graph records).
+
+    `date` (YYYY-MM-DD) is the articles' date when their header does not give it: dates in
+    the text without a year, "today" and weekdays count from it."""
     store = curated_store(root)
     engine = EmbeddedEngine(store)
     sources = _sources(engine)
@@ -64,21 +80,49 @@ def extract(
     if output is not None and len(paths) != 1:
         raise InputError("--output needs exactly one FILE")
     patterns = load_patterns(root)
+    event_rules = load_event_rules(root)
     found = []
     for path in paths:
         shown = display_path(path, root)
         doc = read_document(path, shown, lang, max_bytes)
         source = _source(doc, sources)
+        doc = _dated(doc, date, source)
         lexicon = Lexicon.from_store(store, doc.lang)
         ctx = Context(doc, segment(doc), lexicon, engine, patterns)
         ctx.mentions = _mentions(ctx, progress)
         candidates = apply_patterns(ctx, [find_quotations])
+        mentions = [m for p in ctx.passages for m in ctx.mentions[p.id]]
+        entities = find_entities(ctx.passages, ctx.mentions, doc.lang, event_rules, ctx.topic)
+        events = find_events(
+            doc, ctx.passages, ctx.mentions, lexicon, engine, event_rules, ctx.topic, entities
+        )
+        extra = event_candidates(ctx, entities, events, candidates)
         target = Path(output) if output else root / OUTPUT_DIR / f"{doc.name}.ttl"
-        turtle = to_turtle(doc, source, candidates)
+        annotations = mention_annotations(doc, source.iri, document_key(doc), mentions)
+        turtle = to_turtle(doc, source, candidates + extra, annotations)
         found.append(
-            Extraction(doc, source, tuple(ctx.passages), tuple(candidates), target, turtle)
+            Extraction(
+                doc,
+                source,
+                tuple(ctx.passages),
+                tuple(candidates),
+                target,
+                turtle,
+                tuple(mentions),
+                tuple(entities),
+                tuple(events),
+                tuple(extra),
+            )
         )
     return found
+
+
+def _dated(doc: Document, date: str | None, source: Source) -> Document:
+    """The article's date: its header's, else --date, else the date the graph records."""
+    if doc.date:
+        return doc
+    chosen = date or source.date
+    return replace(doc, date=chosen[:10]) if chosen else doc
 
 
 def curated_store(root: Path) -> ox.Store:
