@@ -17,13 +17,13 @@ from sdgkg.store.index import cache_dir
 from sdgkg.store.writes import replace_file
 from sdgkg.validation.report import Severity, ValidationReport, ValidationResult
 
-REPORTS = "reports-v2"  # the cache subfolder
+REPORTS = "reports-v3"  # the cache subfolder
 
 
 def report_key(root: Path, files: Iterable[Path]) -> str:
     """The cache key of the report on `files`: their paths below `root` and contents, so a
     copy of the graph (as `sdgkg add` validates it) has the key of the graph it will become."""
-    salt = f"report-v2 {version('sdgkg')} {version('pyshacl')}"
+    salt = f"report-v3 {version('sdgkg')} {version('pyshacl')}"
     return content_key(root, list(files), salt, cache_dir())
 
 
@@ -38,6 +38,7 @@ def load_cached_report(key: str) -> ValidationReport | None:
     for item in data["results"]:
         terms = {k: Term(**v) if isinstance(v, dict) else v for k, v in item.items()}
         terms["severity"] = Severity(terms["severity"])
+        terms["shapes"] = tuple(terms.get("shapes", ()))
         results.append(ValidationResult(**terms))
     return ValidationReport(data["conforms"], tuple(results), data["turtle"])
 

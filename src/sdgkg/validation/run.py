@@ -23,6 +23,7 @@ from sdgkg.store.index import query_store
 from sdgkg.store.paths import GENERATED_DIR, graph_files, resolve_root, shape_files
 from sdgkg.store.writes import reading
 from sdgkg.validation.cache import load_cached_report, report_key, store_cached_report
+from sdgkg.validation.explain import explain
 from sdgkg.validation.focus import validate_delta
 from sdgkg.validation.report import ValidationReport
 from sdgkg.validation.shacl import data_graph, run_shacl, shapes_graph, union_ntriples
@@ -32,7 +33,7 @@ def validate(
     root: str | os.PathLike[str] | None = None, new_files: Sequence[str | os.PathLike[str]] = ()
 ) -> ValidationReport:
     """Validate the graph plus `new_files` against shapes/; results the graph alone does not
-    have are marked `introduced`."""
+    have are marked `introduced`. Each result is explained and located (`explain`)."""
     data_root = resolve_root(root)
     # The report's cache key and the data read must describe the same files: no add between.
     with reading(data_root):
@@ -47,9 +48,12 @@ def validate(
         base = run_shacl(data_graph(union_ntriples(graph), {}), shapes)
         store_cached_report(key, base)  # so checking new facts next needs no full run
     if not new_files:
-        return base
+        return explain(base, shapes, [graph], data_root)
     report = validate_delta(data_root, graph, new_files, shapes, base)
-    return report or _full_with_new(data_root, new_files, shapes, base)
+    report = report or _full_with_new(data_root, new_files, shapes, base)
+    new = ox.Store()
+    load_extra(new, new_files, data_root)
+    return explain(report, shapes, [graph, new], data_root, [Path(p) for p in new_files])
 
 
 def _full_with_new(

@@ -24,6 +24,7 @@ from sdgkg.rdfio.terms import Term
 from sdgkg.store.graph import graph_iri
 from sdgkg.store.paths import display_path, shape_files
 from sdgkg.validation import shards
+from sdgkg.validation.names import shape_name
 from sdgkg.validation.report import Severity, ValidationReport, ValidationResult, sort_key
 
 
@@ -81,8 +82,14 @@ def run_shapes(data: Graph, shapes: Graph) -> ValidationReport:
         )
     if not hasattr(report, "serialize"):  # pySHACL hands back a failure, not a report
         raise InputError(f"SHACL validation failed: {' '.join(str(text).split())[:300]}")
-    results = tuple(sorted(_results(report), key=sort_key))
+    results = distinct(_results(report, shapes))
     return ValidationReport(bool(conforms), results, report.serialize(format="turtle"))
+
+
+def distinct(results: Iterable[ValidationResult]) -> tuple[ValidationResult, ...]:
+    """Each result once, in order: pySHACL reports a property shape that two node shapes use
+    (and that both apply to a node) once per node shape."""
+    return tuple(sorted(set(results), key=sort_key))
 
 
 def merged(reports: Sequence[ValidationReport]) -> ValidationReport:
@@ -98,11 +105,11 @@ def merged(reports: Sequence[ValidationReport]) -> ValidationReport:
         graph.remove((node, None, None))
     graph.add((merged, RDF.type, SH_NS.ValidationReport))
     graph.add((merged, SH_NS.conforms, Literal(conforms)))
-    results = tuple(sorted((r for report in reports for r in report.results), key=sort_key))
+    results = distinct(r for report in reports for r in report.results)
     return ValidationReport(conforms, results, graph.serialize(format="turtle"))
 
 
-def _results(report: Graph) -> Iterable[ValidationResult]:
+def _results(report: Graph, shapes: Graph) -> Iterable[ValidationResult]:
     # Only top-level results: a failed sh:node also nests its own results as sh:detail.
     for node in report.objects(None, URIRef(SH + "result")):
 
@@ -117,6 +124,7 @@ def _results(report: Graph) -> Iterable[ValidationResult]:
             message=str(one("resultMessage") or ""),
             constraint_component=_term(one("sourceConstraintComponent")),
             source_shape=_term(one("sourceShape")),
+            shape_name=shape_name(shapes, one("sourceShape")),
         )
 
 
