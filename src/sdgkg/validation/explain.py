@@ -33,7 +33,7 @@ from sdgkg.validation.locate import Located, Position, locate_file
 from sdgkg.validation.names import path_text, shape_name
 from sdgkg.validation.names import sh as _sh
 from sdgkg.validation.names import show as _show
-from sdgkg.validation.report import ValidationReport, ValidationResult, sort_key
+from sdgkg.validation.report import ValidationReport, ValidationResult, path_display, sort_key
 
 
 @dataclass
@@ -267,7 +267,7 @@ def _language_hint(context: _Context, result: ValidationResult, shape: Any, valu
         return ""
     present = {v.language for v in values if isinstance(v, ox.Literal) and v.language}
     missing = [lang for lang in languages if lang not in present]
-    path = result.path.display() if result.path else "the value"
+    path = path_display(result.path) if result.path else "the value"
     if missing and result.constraint_component.value.endswith("MinCountConstraintComponent"):
         return f"add {path} in {_and(missing)} (present: {_and(sorted(present)) or 'none'})"
     doubled = sorted({lang for lang in present if _count_lang(values, lang) > 1})
@@ -354,8 +354,10 @@ def _or_words(context: _Context, result: ValidationResult, shape: Any) -> tuple[
             own = _alternative_classes(context.shapes, member)
             datatypes = [_show(d) for d in context.shapes.objects(member, _sh("datatype"))]
             classes += own
-            if isinstance(member, URIRef):
-                parts.append(f"{compact(str(member))}")
+            if isinstance(member, URIRef) and own:
+                parts.append(f"{compact(str(member))} ({_or([compact(c) for c in own])})")
+            elif isinstance(member, URIRef):
+                parts.append(f"a value that conforms to {compact(str(member))}")
             elif own:
                 parts.append(f"an instance of {_or([compact(c) for c in own])}")
             elif datatypes:
@@ -364,6 +366,9 @@ def _or_words(context: _Context, result: ValidationResult, shape: Any) -> tuple[
     hint = ""
     if classes and result.value is not None and result.value.kind == "iri":
         value = to_oxigraph(result.value)
+        types = sorted(compact(t) for t in context.classes(value))
+        if types:
+            words += f"; {result.value.display()} is a {_and(types)}"
         if not context.described(value):
             close = _closest(context, result.value.value, classes)
             hint = f"did you mean {_or(close)}?" if close else ""
@@ -432,7 +437,7 @@ def _unique_lang_words(context: _Context, result: ValidationResult, shape: Any) 
         - {lang for lang in _present_once(values)}
     )
     return "needs one value per language", (
-        f"keep one {result.path.display() if result.path else 'value'} in {_and(doubled)}"
+        f"keep one {path_display(result.path) if result.path else 'value'} in {_and(doubled)}"
         if doubled
         else ""
     )
@@ -464,8 +469,12 @@ def _length_words(context: _Context, result: ValidationResult, shape: Any) -> tu
     high = _value(context.shapes, shape, "maxLength")
     length = len(result.value.value) if result.value else 0
     if low is not None and length < int(low):
-        return f"needs at least {int(low)} characters, found {length}", ""
-    return f"allows at most {int(high)} characters, found {length}", ""
+        return f"needs at least {_many(int(low), 'character')}, found {length}", ""
+    return f"allows at most {_many(int(high), 'character')}, found {length}", ""
+
+
+def _many(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def _node_kind_words(context: _Context, result: ValidationResult, shape: Any) -> tuple[str, str]:
@@ -489,7 +498,7 @@ def _closed_words(context: _Context, result: ValidationResult, shape: Any) -> tu
     ignored = _value(context.shapes, shape, "ignoredProperties")
     if ignored is not None:
         allowed += [_show(i) for i in Collection(context.shapes, ignored)]
-    path = result.path.display() if result.path else "the predicate"
+    path = path_display(result.path) if result.path else "the predicate"
     words = f"the shape is closed: {path} is not one of its {len(allowed)} predicates"
     return words, f"use one of {_and(sorted(set(allowed)))}, or move the fact to another node"
 
@@ -501,7 +510,7 @@ def _qualified_words(context: _Context, result: ValidationResult, shape: Any) ->
     high = _value(context.shapes, shape, "qualifiedMaxCount")
     values = _values_of(context, result, shape)
     count = sum(1 for v in values if set(classes) & context.classes(v))
-    what = f"values that are {_or([compact(c) for c in classes])}" if classes else "such values"
+    what = f"{_or([compact(c) for c in classes])} values" if classes else "such values"
     if low is not None and high is not None and int(low) == int(high):
         return f"needs {int(low)} {what}, found {count}", ""
     if low is not None and count < int(low):

@@ -102,7 +102,7 @@ def _text_block(result: ValidationResult) -> str:
         lines.append("  introduced by the new facts")
     lines.append(f"  focus node: {result.focus_node.display()}")
     if result.path:
-        lines.append(f"  path:       {result.path.display()}")
+        lines.append(f"  path:       {path_display(result.path)}")
     if result.value:
         lines.append(f"  value:      {result.value.display()}")
     component = result.constraint_component.display()
@@ -115,6 +115,11 @@ def _text_block(result: ValidationResult) -> str:
     if result.hint:
         lines.append("  hint:       " + result.hint.replace("\n", "\n              "))
     return "\n".join(lines)
+
+
+def path_display(path: Term) -> str:
+    """A result path: a prefixed IRI, or a complex path's SPARQL text (kept in a blank node)."""
+    return path.value if path.kind == "bnode" else path.display()
 
 
 def render_json(report: ValidationReport) -> str:
@@ -135,6 +140,10 @@ def _json_item(result: ValidationResult) -> dict[str, Any]:
         item[one.name] = value.n3() if isinstance(value, Term) else value
     item["severity"] = result.severity.value
     item["shapes"] = list(result.shapes)
+    if result.path is not None and result.path.kind == "bnode":  # a complex path's text
+        item["path"] = result.path.value
+    if result.source_shape.kind == "bnode":  # its id differs in each parse: its name
+        item["source_shape"] = result.shape_name
     return item
 
 

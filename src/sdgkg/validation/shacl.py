@@ -24,7 +24,7 @@ from sdgkg.rdfio.terms import Term
 from sdgkg.store.graph import graph_iri
 from sdgkg.store.paths import display_path, shape_files
 from sdgkg.validation import shards
-from sdgkg.validation.names import shape_name
+from sdgkg.validation.names import path_text, shape_name
 from sdgkg.validation.report import Severity, ValidationReport, ValidationResult, sort_key
 
 
@@ -118,7 +118,7 @@ def _results(report: Graph, shapes: Graph) -> Iterable[ValidationResult]:
 
         yield ValidationResult(
             focus_node=_term(one("focusNode")),
-            path=_term(one("resultPath")) if one("resultPath") is not None else None,
+            path=_path(one("resultPath"), report, shapes),
             value=_term(one("value")) if one("value") is not None else None,
             severity=_severity(one("resultSeverity")),
             message=str(one("resultMessage") or ""),
@@ -126,6 +126,17 @@ def _results(report: Graph, shapes: Graph) -> Iterable[ValidationResult]:
             source_shape=_term(one("sourceShape")),
             shape_name=shape_name(shapes, one("sourceShape")),
         )
+
+
+def _path(node: Any, report: Graph, shapes: Graph) -> Term | None:
+    """The result's path; a complex one (e.g. `^oa:hasSelector`) as its SPARQL path text in a
+    blank-node term, the same in every run (a blank node's id is not)."""
+    if node is None:
+        return None
+    if not isinstance(node, BNode):
+        return _term(node)
+    graph = report if (node, None, None) in report else shapes
+    return Term("bnode", path_text(graph, node))
 
 
 def _severity(node: Any) -> Severity:
