@@ -97,6 +97,13 @@ def test_a_result_reached_through_two_node_shapes_is_reported_once(in_repo):
     assert report.summary()["violations"] == len(report.results) == 5
 
 
+def test_the_readme_shows_a_real_report():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    command = "$ sdgkg validate tests/fixtures/bad-facts/links.ttl\n"
+    shown = readme.split(command, 1)[1].split("```", 1)[0]
+    assert shown == (GOLDEN / "links.ttl.txt").read_text(encoding="utf-8")
+
+
 def test_a_dangling_link_suggests_the_closest_known_iri(in_repo):
     report = report_of("links.ttl")
     pillar = next(

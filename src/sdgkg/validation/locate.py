@@ -24,6 +24,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -100,23 +101,29 @@ _STRING = (
     r'|"(?:[^"\\\n\r]|\\.)*"'
     r"|'(?:[^'\\\n\r]|\\.)*'"
 )
-_TOKENS = re.compile(
-    "|".join(
-        [
-            r"(?P<space>\s+|#[^\n\r]*)",
-            r"(?P<iri><[^<>\"{}|^`\\\x00-\x20]*(?:\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}|[^<>\"{}|^`\\\x00-\x20])*>)",
-            rf"(?P<string>(?:{_STRING})(?:@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)?)",
-            r"(?P<datatype>\^\^)",
-            r"(?P<number>[+-]?(?:\d+\.\d*[eE][+-]?\d+|\.\d+[eE][+-]?\d+|\d+[eE][+-]?\d+|\d*\.\d+|\d+))",
-            r"(?P<directive>@prefix\b|@base\b|(?i:PREFIX|BASE)(?=\s))",
-            f"(?P<blank>_:(?:{_PN_CHARS_U}|[0-9])(?:(?:{_PN_CHARS}|\\.)*{_PN_CHARS})?)",
-            r"(?P<keyword>(?:a|true|false)(?![\w:.-]))",
-            f"(?P<name>{_PREFIX}{_LOCAL})",
-            r"(?P<punct>[.;,\[\]()])",
-            r"(?P<error>.)",
-        ]
-    ),
-    re.DOTALL,
+
+
+@cache
+def _tokens() -> re.Pattern[str]:
+    """The tokenizer, compiled when first used (its Unicode classes take 40 ms to compile,
+    which a `validate` that finds nothing to locate should not pay)."""
+    return re.compile(_TOKEN_SYNTAX, re.DOTALL)
+
+
+_TOKEN_SYNTAX = "|".join(
+    [
+        r"(?P<space>\s+|#[^\n\r]*)",
+        r"(?P<iri><[^<>\"{}|^`\\\x00-\x20]*(?:\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}|[^<>\"{}|^`\\\x00-\x20])*>)",
+        rf"(?P<string>(?:{_STRING})(?:@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)?)",
+        r"(?P<datatype>\^\^)",
+        r"(?P<number>[+-]?(?:\d+\.\d*[eE][+-]?\d+|\.\d+[eE][+-]?\d+|\d+[eE][+-]?\d+|\d*\.\d+|\d+))",
+        r"(?P<directive>@prefix\b|@base\b|(?i:PREFIX|BASE)(?=\s))",
+        f"(?P<blank>_:(?:{_PN_CHARS_U}|[0-9])(?:(?:{_PN_CHARS}|\\.)*{_PN_CHARS})?)",
+        r"(?P<keyword>(?:a|true|false)(?![\w:.-]))",
+        f"(?P<name>{_PREFIX}{_LOCAL})",
+        r"(?P<punct>[.;,\[\]()])",
+        r"(?P<error>.)",
+    ]
 )
 _ECHAR = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.DOTALL)
 _SIMPLE = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
@@ -132,7 +139,7 @@ class _Token:
 def turtle_tokens(text: str) -> list[_Token]:
     """The tokens of a Turtle text (whitespace and comments dropped), with their positions."""
     tokens, line, line_start = [], 1, 0
-    for match in _TOKENS.finditer(text):
+    for match in _tokens().finditer(text):
         kind, value = match.lastgroup or "error", match.group()
         if kind != "space":
             tokens.append(_Token(kind, value, Position(line, match.start() - line_start + 1)))
