@@ -204,3 +204,19 @@ def test_unlocated_formats_give_no_positions(tmp_path):
     path = tmp_path / "facts.rdf"
     path.write_text("<rdf:RDF/>", encoding="utf-8")
     assert locate_file(path, "facts.rdf").triples == {}
+
+
+def test_sarif_names_a_file_outside_the_root_by_its_file_uri(sdgkg, new_facts, sarif_schema):
+    result = sdgkg("validate", str(new_facts / "duplicate-label.ttl"), "--format", "sarif")
+    assert result.exit_code == 1
+    document = json.loads(result.stdout)
+    jsonschema.validate(document, sarif_schema)
+    new, old = document["runs"][0]["results"]
+    place = new["locations"][0]["physicalLocation"]
+    assert place["artifactLocation"]["uri"] == (new_facts / "duplicate-label.ttl").as_uri()
+    assert place["region"] == {"startLine": 4, "startColumn": 1}
+    assert (new["baselineState"], "baselineState" in old) == ("new", False)
+    assert old["level"] == "warning"
+    assert old["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == (
+        "kg/evidence/facts.ttl"
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import PurePath
 from typing import Any
 from urllib.parse import quote
 
@@ -87,7 +88,7 @@ def _location(result: ValidationResult) -> dict[str, Any]:
         "logicalLocations": [{"fullyQualifiedName": result.focus_node.n3(), "kind": "resource"}]
     }
     if result.file is not None:
-        physical: dict[str, Any] = {"artifactLocation": {"uri": quote(result.file)}}
+        physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(result.file)}}
         if result.line is not None:
             region = {"startLine": result.line}
             if result.column is not None:
@@ -95,6 +96,12 @@ def _location(result: ValidationResult) -> dict[str, Any]:
             physical["region"] = region
         location["physicalLocation"] = physical
     return location
+
+
+def _uri(file: str) -> str:
+    # A path below the data root or as given (relative), else a file: URI.
+    path = PurePath(file)
+    return path.as_uri() if path.is_absolute() else quote(path.as_posix())
 
 
 def _properties(result: ValidationResult) -> dict[str, Any]:
