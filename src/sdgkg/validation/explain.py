@@ -498,9 +498,13 @@ def _closed_words(context: _Context, result: ValidationResult, shape: Any) -> tu
     ignored = _value(context.shapes, shape, "ignoredProperties")
     if ignored is not None:
         allowed += [_show(i) for i in Collection(context.shapes, ignored)]
+    allowed = sorted(set(allowed))
     path = path_display(result.path) if result.path else "the predicate"
     words = f"the shape is closed: {path} is not one of its {len(allowed)} predicates"
-    return words, f"use one of {_and(sorted(set(allowed)))}, or move the fact to another node"
+    close = difflib.get_close_matches(path, allowed, n=3, cutoff=0.8)
+    if close:
+        return words, f"did you mean {_or(close)}?"
+    return words, f"use one of {_and(allowed)}, or move the fact to another node"
 
 
 def _qualified_words(context: _Context, result: ValidationResult, shape: Any) -> tuple[str, str]:

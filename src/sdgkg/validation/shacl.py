@@ -83,6 +83,7 @@ def run_shapes(data: Graph, shapes: Graph) -> ValidationReport:
     if not hasattr(report, "serialize"):  # pySHACL hands back a failure, not a report
         raise InputError(f"SHACL validation failed: {' '.join(str(text).split())[:300]}")
     results = distinct(_results(report, shapes))
+    _drop_repeated_results(report, shapes)
     return ValidationReport(bool(conforms), results, report.serialize(format="turtle"))
 
 
@@ -105,13 +106,32 @@ def merged(reports: Sequence[ValidationReport]) -> ValidationReport:
         graph.remove((node, None, None))
     graph.add((merged, RDF.type, SH_NS.ValidationReport))
     graph.add((merged, SH_NS.conforms, Literal(conforms)))
+    _drop_repeated_results(graph, graph)
     results = distinct(r for report in reports for r in report.results)
     return ValidationReport(conforms, results, graph.serialize(format="turtle"))
 
 
+def _drop_repeated_results(report: Graph, shapes: Graph) -> None:
+    """Keep one sh:result node per distinct result (as `distinct` keeps one result), so the
+    report graph has as many results as the report."""
+    seen: set[tuple[Any, ...]] = set()
+    for owner, node in sorted(report.subject_objects(SH_NS.result), key=lambda pair: pair[1].n3()):
+        r = next(iter(_results_of(report, shapes, [node])))
+        # A blank shape's id differs between parsed reports: its message tells it apart.
+        shape = r.source_shape if r.source_shape.kind == "iri" else None
+        key = (r.focus_node, r.path, r.value, r.constraint_component, r.message, shape)
+        if key in seen:
+            report.remove((owner, SH_NS.result, node))
+        seen.add(key)
+
+
 def _results(report: Graph, shapes: Graph) -> Iterable[ValidationResult]:
+    return _results_of(report, shapes, report.objects(None, URIRef(SH + "result")))
+
+
+def _results_of(report: Graph, shapes: Graph, nodes: Iterable[Any]) -> Iterable[ValidationResult]:
     # Only top-level results: a failed sh:node also nests its own results as sh:detail.
-    for node in report.objects(None, URIRef(SH + "result")):
+    for node in nodes:
 
         def one(name: str, node: Any = node) -> Any:
             return report.value(node, URIRef(SH + name))
