@@ -71,7 +71,36 @@ def test_reports_match_the_goldens(in_repo, name, sarif_schema):
     jsonschema.validate(json.loads(render_sarif(report)), sarif_schema)
 
 
-@pytest.mark.parametrize("stem", ["labels", "links", "values", "evidence"])
+def test_the_bad_facts_cover_every_kind_of_constraint_the_shapes_use():
+    import rdflib
+
+    shapes = rdflib.Graph()
+    for path in sorted((REPO / "shapes").glob("*.ttl")):
+        shapes.parse(path, format="turtle")
+    sh = "http://www.w3.org/ns/shacl#"
+    used = {str(p).removeprefix(sh) for p in shapes.predicates() if str(p).startswith(sh)}
+    # Parameters that make a constraint (the others target, name, or tune a constraint).
+    parameters = {
+        "minCount", "maxCount", "datatype", "class", "node", "or", "in", "pattern",
+        "languageIn", "uniqueLang", "minInclusive", "maxInclusive", "minExclusive",
+        "maxExclusive", "minLength", "maxLength", "nodeKind", "closed", "qualifiedMinCount",
+        "qualifiedMaxCount", "sparql", "hasValue", "equals", "disjoint", "lessThan", "and",
+        "not", "xone",
+    }  # fmt: skip
+    wanted = {
+        ("SPARQL" if p == "sparql" else p[0].upper() + p[1:]) + "ConstraintComponent"
+        for p in used & parameters
+    }
+    found = set()
+    for golden in GOLDEN.glob("*.json"):
+        for item in json.loads(golden.read_text(encoding="utf-8"))["results"]:
+            found.add(item["constraint_component"].removeprefix(f"<{sh}").removesuffix(">"))
+    assert wanted <= found, sorted(wanted - found)
+    formats = {name.rsplit(".", 1)[1] for name in CASES}
+    assert formats == {"ttl", "nt", "jsonld"}
+
+
+@pytest.mark.parametrize("stem", sorted({Path(name).stem for name in CASES}))
 def test_the_three_syntaxes_give_the_same_results(in_repo, stem):
     reports = [report_of(f"{stem}.{ext}") for ext in ("ttl", "nt", "jsonld")]
     turtle, *others = reports
