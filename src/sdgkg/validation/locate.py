@@ -22,7 +22,7 @@ import contextlib
 import json
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -47,7 +47,7 @@ class Located:
 
     path: str  # as shown to users
     triples: dict[ox.Triple, list[tuple[Position, Position]]] = field(default_factory=dict)
-    subjects: dict[Node, Position] = field(default_factory=dict)
+    subjects: dict[Any, Position] = field(default_factory=dict)
 
     def add(self, triple: ox.Triple, start: Position, obj: Position) -> None:
         """`start`: where the triple begins to be written; `obj`: where its object is."""
@@ -327,26 +327,31 @@ def _skip(text: str, index: int) -> int:
     return _SPACE.match(text, index).end()  # type: ignore[union-attr]
 
 
+# The json module's own string scanner: a JSON string from after its opening quote.
+_scan_string: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
+
+
 def _json_value(text: str, index: int) -> tuple[_Value, int]:
     index = _skip(text, index)
     char = text[index]
     if char in "{[":
-        closing, items, start = "}]"["{[".index(char)], [], index
+        closing, start = "}]"["{[".index(char)], index
+        items: list[Any] = []  # (key, value) pairs of an object, values of an array
         index = _skip(text, index + 1)
         while text[index] != closing:
             if char == "{":
-                key, index = json.decoder.scanstring(text, index + 1)
-                value, index = _json_value(text, _skip(text, index) + 1)  # past ':'
-                items.append((key, value))
+                key, index = _scan_string(text, index + 1)
+                member, index = _json_value(text, _skip(text, index) + 1)  # past ':'
+                items.append((key, member))
             else:
-                value, index = _json_value(text, index)
-                items.append(value)
+                member, index = _json_value(text, index)
+                items.append(member)
             index = _skip(text, index)
             if text[index] == ",":
                 index = _skip(text, index + 1)
         return _Value(start, "object" if char == "{" else "array", items), index + 1
     if char == '"':
-        string, end = json.decoder.scanstring(text, index + 1)
+        string, end = _scan_string(text, index + 1)
         return _Value(index, "scalar", string), end
     for word, value in (("true", True), ("false", False), ("null", None)):
         if text.startswith(word, index):
