@@ -249,3 +249,18 @@ def test_sarif_names_a_file_outside_the_root_by_its_file_uri(sdgkg, new_facts, s
     assert old["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == (
         "kg/evidence/facts.ttl"
     )
+
+
+def test_a_result_about_a_blank_node_has_no_position(sdgkg, tmp_path):
+    facts = tmp_path / "blank.ttl"
+    facts.write_text(
+        "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n"
+        "@prefix kg: <https://w3id.org/sdgkg/id/> .\n"
+        "[] a rdf:Statement ; rdf:subject kg:centre .\n",
+        encoding="utf-8",
+    )
+    result = sdgkg("validate", str(facts), "--format", "json")
+    assert result.exit_code == 0  # a warning only
+    blank = [r for r in json.loads(result.stdout)["results"] if r["focus_node"].startswith("_:")]
+    assert blank and all(r["file"] is None and r["line"] is None for r in blank)
+    assert blank[0]["constraint"] == "needs at least 1"  # its values cannot be counted

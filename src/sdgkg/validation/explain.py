@@ -128,15 +128,17 @@ def _shape_node(context: _Context, result: ValidationResult) -> Any:
 
 
 def _reached_by(context: _Context, shapes: list[Any], result: ValidationResult) -> list[str]:
-    focus = to_oxigraph(result.focus_node)
+    """The shapes among `shapes` and their parents (sh:property) that target the focus node;
+    all the parents when none can be told to (a blank focus node cannot be looked up)."""
+    focus = _node(result.focus_node)
     found: list[str] = []
     for shape in shapes:
         if shape is None:
             continue
-        if _targets(context, shape, focus):
+        if focus is not None and _targets(context, shape, focus):
             found.append(shape_name(context.shapes, shape))
         parents = [p for p in context.shapes.subjects(_sh("property"), shape) if p != shape]
-        applying = [p for p in parents if _targets(context, p, focus)]
+        applying = [p for p in parents if focus is not None and _targets(context, p, focus)]
         found += [shape_name(context.shapes, p) for p in applying or parents]
     return list(dict.fromkeys(found))
 
@@ -186,6 +188,8 @@ def _in_new_files(
     """The triple of the new files that made the result: (focus, path, value), else the focus
     node's triples on its path, else its block, else a triple pointing at it."""
     focus = _node(result.focus_node)
+    if focus is None:
+        return None  # a blank node: the files' blank nodes cannot be matched to pySHACL's
     path = _node(result.path) if result.path is not None else None
     value = _node(result.value) if result.value is not None else None
     for file in located:
@@ -216,7 +220,9 @@ def _in_new_files(
 
 
 def _node(term: Term) -> Any:
-    if term.kind == "bnode":
+    """The term as the store has it; None for a blank node (pySHACL names them its own way)
+    or a triple term."""
+    if term.kind in ("bnode", "triple"):
         return None
     return to_oxigraph(term)
 

@@ -87,35 +87,36 @@ def _value(shapes: Graph, shape: Any, name: str) -> Any:
     return shapes.value(shape, _sh(name))
 
 
-def _count_values(context: Data, result: ValidationResult) -> list[Any]:
-    focus = to_oxigraph(result.focus_node)
-    if result.path is None or result.path.kind != "iri":
-        return []
-    return context.objects(focus, result.path.value)
-
-
-def _values_of(context: Data, result: ValidationResult, shape: Any) -> list[Any]:
-    """The values of the shape's path at the focus node (forward or inverse paths)."""
+def _values_of(context: Data, result: ValidationResult, shape: Any) -> list[Any] | None:
+    """The values of the shape's path at the focus node (forward or inverse paths); None when
+    they cannot be read: a blank focus node (pySHACL and the store name blank nodes apart) or
+    a longer path."""
+    if result.focus_node.kind != "iri":
+        return None
     path = _value(context.shapes, shape, "path")
     focus = to_oxigraph(result.focus_node)
     if isinstance(path, URIRef):
         return context.objects(focus, str(path))
     inverse = context.shapes.value(path, _sh("inversePath")) if path is not None else None
-    if isinstance(inverse, URIRef) and not isinstance(focus, ox.Literal):
+    if isinstance(inverse, URIRef):
         return context.subjects(str(inverse), focus)
-    return _count_values(context, result)
+    return None
+
+
+def _found(values: list[Any] | None) -> str:
+    return "" if values is None else f", found {len(values)}"
 
 
 def _count_words(context: Data, result: ValidationResult, shape: Any) -> tuple[str, str]:
     low, high = _value(context.shapes, shape, "minCount"), _value(context.shapes, shape, "maxCount")
     values = _values_of(context, result, shape)
     if low is not None and high is not None and int(low) == int(high):
-        words = f"needs {int(low)}, found {len(values)}"
+        words = f"needs {int(low)}{_found(values)}"
     elif result.constraint_component.value.endswith("MinCountConstraintComponent"):
-        words = f"needs at least {int(low)}, found {len(values)}"
+        words = f"needs at least {int(low)}{_found(values)}"
     else:
-        words = f"allows at most {int(high)}, found {len(values)}"
-    return words, _language_hint(context, result, shape, values)
+        words = f"allows at most {int(high)}{_found(values)}"
+    return words, _language_hint(context, result, shape, values or [])
 
 
 def _language_hint(context: Data, result: ValidationResult, shape: Any, values: list) -> str:
@@ -286,7 +287,7 @@ def _language_in_words(context: Data, result: ValidationResult, shape: Any) -> t
 
 
 def _unique_lang_words(context: Data, result: ValidationResult, shape: Any) -> tuple[str, str]:
-    values = _values_of(context, result, shape)
+    values = _values_of(context, result, shape) or []
     doubled = sorted(
         {v.language for v in values if isinstance(v, ox.Literal) and v.language}
         - {lang for lang in _present_once(values)}
@@ -365,13 +366,13 @@ def _qualified_words(context: Data, result: ValidationResult, shape: Any) -> tup
     low = _value(context.shapes, shape, "qualifiedMinCount")
     high = _value(context.shapes, shape, "qualifiedMaxCount")
     values = _values_of(context, result, shape)
-    count = sum(1 for v in values if set(classes) & context.classes(v))
+    counted = None if values is None else [v for v in values if set(classes) & context.classes(v)]
     what = f"{_or([compact(c) for c in classes])} values" if classes else "such values"
     if low is not None and high is not None and int(low) == int(high):
-        return f"needs {int(low)} {what}, found {count}", ""
-    if low is not None and count < int(low):
-        return f"needs at least {int(low)} {what}, found {count}", ""
-    return f"allows at most {int(high)} {what}, found {count}", ""
+        return f"needs {int(low)} {what}{_found(counted)}", ""
+    if result.constraint_component.value.endswith("QualifiedMinCountConstraintComponent"):
+        return f"needs at least {int(low)} {what}{_found(counted)}", ""
+    return f"allows at most {int(high)} {what}{_found(counted)}", ""
 
 
 def _sparql_words(context: Data, result: ValidationResult, shape: Any) -> tuple[str, str]:

@@ -10,9 +10,10 @@ pyoxigraph parses without telling where a triple came from, so the text is read 
   node object with an `@id` is then parsed alone by pyoxigraph, with the node's `@id` and the
   contexts in scope, so the triples it yields are exactly the ones the value makes.
 Limits: a triple with a blank-node subject or object (`[ ... ]`, collections, `_:b` labels) is
-not matched, as the parser names blank nodes its own way: such results point at the
-nearest named subject's block instead; JSON-LD nodes without `@id` and values inside
-`@list`s, `@reverse` or `@included` are not located; RDF/XML and TriG are not located.
+not matched, as the parser names blank nodes its own way: a result whose triple has one
+points at its focus node's block instead, and a result whose focus node is blank has no
+position; JSON-LD nodes without `@id` and values inside `@list`s, `@reverse` or `@included`
+are not located; RDF/XML and TriG are not located.
 Positions are 1-based lines and columns counted in characters (Unicode code points).
 """
 
