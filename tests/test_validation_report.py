@@ -128,8 +128,8 @@ def test_a_result_reached_through_two_node_shapes_is_reported_once(in_repo):
 
 def test_the_readme_shows_a_real_report():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    command = "$ sdgkg validate tests/fixtures/bad-facts/links.ttl\n"
-    shown = readme.split(command, 1)[1].split("```", 1)[0]
+    command = "`sdgkg validate tests/fixtures/bad-facts/links.ttl`"
+    shown = readme.split(command, 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
     assert shown == (GOLDEN / "links.ttl.txt").read_text(encoding="utf-8")
 
 

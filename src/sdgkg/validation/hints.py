@@ -167,19 +167,24 @@ def _needs_classes(context: Data, result: ValidationResult, classes: list[str]) 
     value = to_oxigraph(result.value)
     shown = result.value.display()
     if not context.described(value):
-        close = _closest(context, result.value.value, classes)
-        hint = f"did you mean {_or(close)}?" if close else ""
+        hint = _unknown_hint(context, result.value.value, classes)
         return f"needs an instance of {wanted}; the graph does not describe {shown}", hint
     types = sorted(compact(t) for t in context.classes(value))
     found = f"{shown} is a {_and(types)}" if types else f"{shown} has no rdf:type"
     return f"needs an instance of {wanted}; {found}", ""
 
 
-def _closest(context: Data, iri: str, classes: list[str]) -> list[str]:
-    known = sorted({i for c in classes for i in context.instances(c)})
-    names = {compact(i): i for i in known}
-    close = difflib.get_close_matches(compact(iri), list(names), n=3, cutoff=0.6)
-    return close or list(names)[:3]
+def _unknown_hint(context: Data, iri: str, classes: list[str]) -> str:
+    """For a link to an IRI the graph does not know: the closest known IRIs of the classes
+    wanted, else the first few of them."""
+    names = sorted({compact(i) for c in classes for i in context.instances(c)})
+    close = difflib.get_close_matches(compact(iri), names, n=3, cutoff=0.6)
+    if close:
+        return f"did you mean {_or(close)}?"
+    if not names:
+        return f"the graph has no {_or([compact(c) for c in classes])} yet"
+    more = f" and {len(names) - 5} more" if len(names) > 5 else ""
+    return f"the graph's {_or([compact(c) for c in classes])}: {', '.join(names[:5])}{more}"
 
 
 def _node_words(context: Data, result: ValidationResult, shape: Any) -> tuple[str, str]:
@@ -226,8 +231,7 @@ def _or_words(context: Data, result: ValidationResult, shape: Any) -> tuple[str,
         if types:
             words += f"; {result.value.display()} is a {_and(types)}"
         if not context.described(value):
-            close = _closest(context, result.value.value, classes)
-            hint = f"did you mean {_or(close)}?" if close else ""
+            hint = _unknown_hint(context, result.value.value, classes)
     elif result.value is not None and result.value.kind == "literal":
         datatypes = [str(d) for m in _members(context.shapes, shape) for d in m]
         hint = _datatype_hint(result.value, datatypes)
