@@ -271,7 +271,10 @@ def test_a_candidate_that_does_not_validate_is_reported_and_nothing_is_written(t
     broken = found.turtle.replace('"0.80"^^xsd:decimal', '"8.0"^^xsd:decimal', 1)
     report = write([replace(found, turtle=broken)], root)
     assert not report.conforms
-    assert any("sdgkg:confidence" in r.message for r in report.results)
+    (bad,) = [r for r in report.results if "sdgkg:confidence" in r.message]
+    # Located in the output it would have written: the candidate's block there.
+    assert bad.file == "kg/extracted/centre-launch.en.ttl"
+    assert broken.splitlines()[bad.line - 1].startswith(bad.focus_node.display())
     assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
 
 

@@ -29,10 +29,12 @@ def test_new_facts_that_conform_exit_0(sdgkg, new_facts):
 def test_a_violation_exits_1_and_is_marked_introduced(sdgkg, root, new_facts):
     result = sdgkg("validate", str(new_facts / "duplicate-label.ttl"))
     assert result.exit_code == 1
-    assert (
-        "Violation (introduced by the new facts): A centre has one preferred label" in result.stdout
+    where = f"{new_facts / 'duplicate-label.ttl'}:4:1"
+    assert result.stdout.startswith(
+        f"{where}: violation: A centre has one preferred label per language.\n"
+        "  introduced by the new facts\n  focus node: kg:centre\n  path:       skos:prefLabel\n"
     )
-    assert "  focus node: kg:centre\n  path:       skos:prefLabel\n" in result.stdout
+    assert "The graph does NOT conform to the shapes: 1 violation(s), 1 warning(s)" in result.stdout
     report = validate(root, [new_facts / "duplicate-label.ttl"])
     assert not report.conforms
     flags = {r.severity: r.introduced for r in report.results}
@@ -41,7 +43,17 @@ def test_a_violation_exits_1_and_is_marked_introduced(sdgkg, root, new_facts):
 
 def test_json_report(sdgkg, new_facts):
     result = sdgkg("validate", str(new_facts / "duplicate-label.ttl"), "--format", "json")
-    items = json.loads(result.stdout)
+    document = json.loads(result.stdout)
+    assert document["conforms"] is False
+    assert document["summary"] == {
+        "conforms": False,
+        "results": 2,
+        "violations": 1,
+        "warnings": 1,
+        "infos": 0,
+        "introduced": 1,
+    }
+    items = document["results"]
     assert [i["severity"] for i in items] == ["violation", "warning"]
     assert items[0] == {
         "focus_node": "<https://w3id.org/sdgkg/id/centre>",
@@ -52,7 +64,15 @@ def test_json_report(sdgkg, new_facts):
         "constraint_component": "<http://www.w3.org/ns/shacl#UniqueLangConstraintComponent>",
         "source_shape": "<https://w3id.org/sdgkg/shapes#CentreLabelShape>",
         "introduced": True,
+        "shape_name": "sdgkgsh:CentreLabelShape",
+        "shapes": ["sdgkgsh:CentreShape"],  # the node shape that uses it
+        "constraint": "needs one value per language",
+        "hint": "keep one skos:prefLabel in en",
+        "file": str(new_facts / "duplicate-label.ttl"),
+        "line": 4,
+        "column": 1,
     }
+    assert items[1]["file"] == "kg/evidence/facts.ttl"  # the graph's own: where its node is
 
 
 def test_turtle_report_is_the_shacl_report_graph(sdgkg, new_facts):

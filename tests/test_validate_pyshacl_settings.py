@@ -54,5 +54,5 @@ def test_a_shape_needing_a_switched_off_feature_reports_nothing(
     result = sdgkg("validate", str(facts), "--format", "json")
 
     assert result.exit_code == 0, result.stdout + result.stderr
-    paths = {item["path"] for item in json.loads(result.stdout)}
+    paths = {item["path"] for item in json.loads(result.stdout)["results"]}
     assert not paths & {f"<https://example.org/test/{p}>" for p in "qrs"}

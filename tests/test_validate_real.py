@@ -33,11 +33,12 @@ def test_a_misspelt_predicate_on_the_centre_is_a_violation_the_new_file_introduc
     typo = "kg:centre sdgkg:hasPilar kg:pillar-social-justice .\n"
     result = validate(tmp_path, typo, "-f", "json")
     assert result.exit_code == 1
-    results = json.loads(result.stdout)
+    results = json.loads(result.stdout)["results"]
     closed = [r for r in results if r["constraint_component"] == f"<{SH}ClosedConstraintComponent>"]
     assert closed and all(r["introduced"] for r in closed)
     assert closed[0]["focus_node"] == "<https://w3id.org/sdgkg/id/centre>"
     assert closed[0]["path"] == "<https://w3id.org/sdgkg/ontology#hasPilar>"
+    assert closed[0]["hint"] == "did you mean sdgkg:hasPillar?"
 
 
 def test_a_new_entity_without_all_three_labels_is_reported_in_plain_words(tmp_path):

@@ -298,15 +298,18 @@ def validate(
     Examples:
       sdgkg validate new-facts.ttl
       sdgkg validate new-facts.ttl --format json
+      sdgkg validate new-facts.ttl --format sarif > report.sarif
     """
     from sdgkg.validation import report as rendering
     from sdgkg.validation import validate
+    from sdgkg.validation.sarif import render_sarif
 
     report = validate(_root(ctx), files or [])
     renderers = {
         ValidateFormat.TEXT: rendering.render_text,
         ValidateFormat.TURTLE: rendering.render_turtle,
         ValidateFormat.JSON: rendering.render_json,
+        ValidateFormat.SARIF: render_sarif,
     }
     _emit(renderers[fmt](report))
     raise typer.Exit(0 if report.conforms else 1)

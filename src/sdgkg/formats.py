@@ -24,6 +24,7 @@ class ValidateFormat(StrEnum):
     TEXT = "text"
     TURTLE = "turtle"
     JSON = "json"
+    SARIF = "sarif"
 
 
 class ReportFormat(StrEnum):

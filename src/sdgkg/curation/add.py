@@ -35,6 +35,7 @@ from sdgkg.store.paths import (
 )
 from sdgkg.store.writes import locked, write_files
 from sdgkg.validation import ValidationReport, ValidationResult, validate
+from sdgkg.validation.explain import relocated
 
 Facts = set[ox.Triple]
 
@@ -86,6 +87,8 @@ def add_facts(
         contents = {path: render_checked(facts, path) for path, facts in plan.files.items()}
         report = _validate_after(root, contents)
         changes = _changes(root, plan)
+        if not report.conforms:  # point at the files given, not at the copy validated
+            report = relocated(report, [Path(p) for p in files], root)
         if not report.conforms or dry_run:
             return AddResult(report, changes, written=False)
         write_files(root, changed_only(contents))

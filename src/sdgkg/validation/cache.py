@@ -18,13 +18,13 @@ from sdgkg.store.index import cache_dir
 from sdgkg.store.writes import replace_file
 from sdgkg.validation.report import Severity, ValidationReport, ValidationResult
 
-REPORTS = "reports-v2"  # the cache subfolder
+REPORTS = "reports-v3"  # the cache subfolder
 
 
 def report_key(root: Path, files: Iterable[Path]) -> str:
     """The cache key of the report on `files`: their paths below `root` and contents, so a
     copy of the graph (as `sdgkg add` validates it) has the key of the graph it will become."""
-    salt = f"report-v2 {version('sdgkg')} {version('pyshacl')}"
+    salt = f"report-v3 {version('sdgkg')} {version('pyshacl')}"
     return content_key(root, list(files), salt, cache_dir())
 
 
@@ -41,6 +41,7 @@ def load_cached_report(key: str) -> ValidationReport | None:
             k: Term(**v) if isinstance(v, dict) else v for k, v in item.items()
         }
         fields["severity"] = Severity(fields["severity"])
+        fields["shapes"] = tuple(fields.get("shapes", ()))
         results.append(ValidationResult(**fields))
     return ValidationReport(data["conforms"], tuple(results), data["turtle"])
 

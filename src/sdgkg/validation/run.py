@@ -24,6 +24,7 @@ from sdgkg.store.index import query_store
 from sdgkg.store.paths import GENERATED_DIR, graph_files, shape_files
 from sdgkg.store.writes import reading
 from sdgkg.validation.cache import load_cached_report, report_key, store_cached_report
+from sdgkg.validation.explain import explain
 from sdgkg.validation.focus import validate_delta
 from sdgkg.validation.report import ValidationReport
 from sdgkg.validation.shacl import data_graph, run_shacl, shapes_graph, union_ntriples
@@ -31,7 +32,7 @@ from sdgkg.validation.shacl import data_graph, run_shacl, shapes_graph, union_nt
 
 def validate(root: Path, new_files: Sequence[str | os.PathLike[str]] = ()) -> ValidationReport:
     """Validate the graph plus `new_files` against shapes/; results the graph alone does not
-    have are marked `introduced`."""
+    have are marked `introduced`. Each result is explained and located (`explain`)."""
     # The report's cache key and the data read must describe the same files: no add between.
     with reading(root):
         shapes = shapes_graph(root)
@@ -45,9 +46,12 @@ def validate(root: Path, new_files: Sequence[str | os.PathLike[str]] = ()) -> Va
         base = run_shacl(data_graph(union_ntriples(graph), {}), shapes)
         store_cached_report(key, base)  # so checking new facts next needs no full run
     if not new_files:
-        return base
+        return explain(base, shapes, [graph], root)
     report = validate_delta(root, graph, new_files, shapes, base)
-    return report or _full_with_new(root, new_files, shapes, base)
+    report = report or _full_with_new(root, new_files, shapes, base)
+    new = ox.Store()
+    load_extra(new, new_files, root)
+    return explain(report, shapes, [graph, new], root, [Path(p) for p in new_files])
 
 
 def _full_with_new(

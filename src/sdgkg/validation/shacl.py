@@ -25,6 +25,7 @@ from sdgkg.rdfio.terms import Term
 from sdgkg.store.graph import graph_iri
 from sdgkg.store.paths import display_path, shape_files
 from sdgkg.validation import shards
+from sdgkg.validation.names import path_text, shape_name
 from sdgkg.validation.report import Severity, ValidationReport, ValidationResult, sort_key
 
 
@@ -82,8 +83,15 @@ def run_shapes(data: Graph, shapes: Graph) -> ValidationReport:
         )
     if not hasattr(report, "serialize"):  # pySHACL hands back a failure, not a report
         raise InputError(f"SHACL validation failed: {' '.join(str(text).split())[:300]}")
-    results = tuple(sorted(_results(report), key=sort_key))
+    results = distinct(_results(report, shapes))
+    _drop_repeated_results(report, shapes)
     return ValidationReport(bool(conforms), results, report.serialize(format="turtle"))
+
+
+def distinct(results: Iterable[ValidationResult]) -> tuple[ValidationResult, ...]:
+    """Each result once, in order: pySHACL reports a property shape that two node shapes use
+    (and that both apply to a node) once per node shape."""
+    return tuple(sorted(set(results), key=sort_key))
 
 
 def merged(reports: Sequence[ValidationReport]) -> ValidationReport:
@@ -99,26 +107,57 @@ def merged(reports: Sequence[ValidationReport]) -> ValidationReport:
         graph.remove((node, None, None))
     graph.add((merged, RDF.type, SH_NS.ValidationReport))
     graph.add((merged, SH_NS.conforms, Literal(conforms)))
-    results = tuple(sorted((r for report in reports for r in report.results), key=sort_key))
+    _drop_repeated_results(graph, graph)
+    results = distinct(r for report in reports for r in report.results)
     return ValidationReport(conforms, results, graph.serialize(format="turtle"))
 
 
-def _results(report: Graph) -> Iterable[ValidationResult]:
+def _drop_repeated_results(report: Graph, shapes: Graph) -> None:
+    """Keep one sh:result node per distinct result (as `distinct` keeps one result), so the
+    report graph has as many results as the report."""
+    seen: set[tuple[Any, ...]] = set()
+    for owner, node in sorted(report.subject_objects(SH_NS.result), key=lambda pair: pair[1].n3()):
+        r = next(iter(_results_of(report, shapes, [node])))
+        # A blank shape's id differs between parsed reports: its message tells it apart.
+        shape = r.source_shape if r.source_shape.kind == "iri" else None
+        key = (r.focus_node, r.path, r.value, r.constraint_component, r.message, shape)
+        if key in seen:
+            report.remove((owner, SH_NS.result, node))
+        seen.add(key)
+
+
+def _results(report: Graph, shapes: Graph) -> Iterable[ValidationResult]:
+    return _results_of(report, shapes, report.objects(None, URIRef(SH + "result")))
+
+
+def _results_of(report: Graph, shapes: Graph, nodes: Iterable[Any]) -> Iterable[ValidationResult]:
     # Only top-level results: a failed sh:node also nests its own results as sh:detail.
-    for node in report.objects(None, URIRef(SH + "result")):
+    for node in nodes:
 
         def one(name: str, node: Any = node) -> Any:
             return report.value(node, URIRef(SH + name))
 
         yield ValidationResult(
             focus_node=_term(one("focusNode")),
-            path=_term(one("resultPath")) if one("resultPath") is not None else None,
+            path=_path(one("resultPath"), report, shapes),
             value=_term(one("value")) if one("value") is not None else None,
             severity=_severity(one("resultSeverity")),
             message=str(one("resultMessage") or ""),
             constraint_component=_term(one("sourceConstraintComponent")),
             source_shape=_term(one("sourceShape")),
+            shape_name=shape_name(shapes, one("sourceShape")),
         )
+
+
+def _path(node: Any, report: Graph, shapes: Graph) -> Term | None:
+    """The result's path; a complex one (e.g. `^oa:hasSelector`) as its SPARQL path text in a
+    blank-node term, the same in every run (a blank node's id is not)."""
+    if node is None:
+        return None
+    if not isinstance(node, BNode):
+        return _term(node)
+    graph = report if (node, None, None) in report else shapes
+    return Term("bnode", path_text(graph, node))
 
 
 def _severity(node: Any) -> Severity:
