@@ -38,6 +38,27 @@ class _FunnelGroup(TyperGroup):
             _fail(ctx, " ".join(filter(None, [exc.filename, exc.strerror or str(exc)])), None, 2)
 
 
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        name, command, rest = super().resolve_command(ctx, args)
+        if name not in NETWORK_COMMANDS:
+            _deny_network()  # `query` decides for itself: only --endpoint needs the network
+        return name, command, rest
+
+
+# Commands that may open a connection: push and query --endpoint to their one host, serve to
+# listen (its query workers are sandboxed apart). Every other command runs with the network
+# denied below Python (sdgkg.safety.sandbox), in the real process only.
+NETWORK_COMMANDS = frozenset({"query", "push", "serve"})
+_process = {"sandbox": False}  # True when running as the `sdgkg` program (see `main`)
+
+
+def _deny_network() -> None:
+    if _process["sandbox"]:
+        from sdgkg.safety.sandbox import deny_network
+
+        deny_network()
+
+
 def _fail(ctx: Any, message: str, hint: str | None, code: int) -> NoReturn:
     typer.echo(f"Error: {message}", err=True)
     if hint:
@@ -166,6 +187,16 @@ def query(
         str | None,
         typer.Option(metavar="IRI", help="With --endpoint: the graph to read as default graph."),
     ] = None,
+    max_memory: Annotated[
+        int | None,
+        typer.Option(
+            "--max-memory",
+            metavar="MIB",
+            min=0,
+            help="Stop the query past MIB mebibytes of memory (0: no limit). "
+            "Default: $SDGKG_MAX_MEMORY or 2048.",
+        ),
+    ] = None,
 ) -> None:
     """Run a named query, a .rq file or SPARQL text against the graph.
 
@@ -192,8 +223,21 @@ def query(
 
         allow_url(endpoint or "")  # the one server this command talks to
         engine = remote_engine(endpoint, graph)
+    else:
+        _deny_network()
+    bindings = parse_assignments(param or [])
     try:
-        result = run_query(query, parse_assignments(param or []), root, engine, limits)
+        if _process["sandbox"]:  # a child process bounds its memory, crashes and time
+            from sdgkg.safety.isolate import run_isolated
+            from sdgkg.safety.sandbox import memory_limit
+
+            result = run_isolated(
+                lambda: run_query(query, bindings, root, engine, limits),
+                limits.timeout,
+                memory_limit(max_memory),
+            )
+        else:
+            result = run_query(query, bindings, root, engine, limits)
     except QueryTimeout as exc:
         _stop_now(exc)
     chosen = fmt or default_format(result, _interactive())
@@ -542,4 +586,5 @@ def _stop_now(exc: SdgkgError) -> NoReturn:
 
 def main() -> None:
     """Console-script entry point."""
+    _process["sandbox"] = True  # this process is the command: it may be sandboxed
     app(prog_name="sdgkg")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
@@ -25,7 +25,7 @@ from sdgkg.errors import InputError, QueryError
 from sdgkg.namespaces import XSD, expand
 from sdgkg.rdfio.terms import Term
 from sdgkg.safety.limits import QueryLimits, call_with_timeout
-from sdgkg.safety.screen import screen_query
+from sdgkg.safety.screen import screen
 from sdgkg.store.engine import EmbeddedEngine, Engine, QueryResult
 from sdgkg.store.paths import query_dir, resolve_root
 
@@ -235,14 +235,20 @@ def run_query(
         from sdgkg.store.index import query_store  # the persistent index for large graphs
 
         data_root = resolve_root(root)
-        screen_query(named.text, graph_names(data_root))
-        engine = EmbeddedEngine(query_store(data_root), max_rows=limits.max_rows)
+        names: Collection[str] | None = graph_names(data_root)
+        store = query_store(data_root)
     else:
-        screen_query(named.text)
+        names, store = None, None
     chosen = engine
 
     def work() -> QueryResult:
-        return chosen.query(named.text, bindings)
+        # Screened inside the time limit; the engine runs the very text that was screened,
+        # and a FROM clause is never widened to the union of all graphs.
+        screened = screen(named.text, names)
+        runner = chosen or EmbeddedEngine(
+            store, max_rows=limits.max_rows, union_default=not screened.names_dataset
+        )
+        return runner.query(screened.text, bindings)
 
     return _without_bound(call_with_timeout(work, limits.timeout), set(bindings))
 

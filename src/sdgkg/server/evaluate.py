@@ -15,7 +15,7 @@ from sdgkg.errors import QueryError
 from sdgkg.namespaces import PREFIXES
 from sdgkg.query.named import without_bound
 from sdgkg.rdfio.terms import Term, to_oxigraph
-from sdgkg.safety.screen import screen_query
+from sdgkg.safety.screen import screen
 from sdgkg.store.engine import QueryResult, materialize, syntax_error
 
 
@@ -45,21 +45,22 @@ class Job:
 def evaluate(store: ox.Store, job: Job) -> QueryResult:
     """Run the job's query on the store; QueryError for a bad query, ResultTooLarge past the
     limit."""
+    # SERVICE, updates, FROM of other graphs and deep nesting never reach the engine; the
+    # engine runs the text that was screened.
+    screened = screen(job.sparql, {graph.value for graph in store.named_graphs()})
     # The protocol lets the service define the base IRI: relative IRIs name graph resources.
     options: dict[str, object] = {"prefixes": PREFIXES, "base_iri": PREFIXES["kg"]}
     if job.dataset.default or job.dataset.named:
         options["default_graph"] = [ox.NamedNode(iri) for iri in job.dataset.default]
         options["named_graphs"] = [ox.NamedNode(iri) for iri in job.dataset.named]
-    else:
+    elif not screened.names_dataset:  # the union would override the query's own FROM
         options["use_default_graph_as_union"] = True
     if job.bindings:
         options["substitutions"] = {
             ox.Variable(name): to_oxigraph(term) for name, term in job.bindings.items()
         }
-    # SERVICE, updates, FROM of other graphs and deep nesting never reach the engine.
-    screen_query(job.sparql, {graph.value for graph in store.named_graphs()})
     try:
-        raw = store.query(job.sparql, **options)  # type: ignore[arg-type]
+        raw = store.query(screened.text, **options)  # type: ignore[arg-type]
         result = materialize(raw, job.max_rows, _too_large)
     except SyntaxError as exc:
         # The embedded engine's wording, so an update is named as such in both places.

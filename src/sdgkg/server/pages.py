@@ -78,7 +78,20 @@ def iri_html(iri: str, labels: Labels) -> str:
     path = local_path(iri)
     if path:
         return f'<a href="{esc(_with_lang(path, labels.lang))}" title="{esc(iri)}">{shown}</a>'
+    if not linkable(iri):  # javascript:, data:, file: ... are shown, never followed
+        return f'<span class="iri" title="{esc(iri)}">{shown}</span>'
     return f'<a class="external" href="{esc(iri)}" rel="noopener">{shown}</a>'
+
+
+# Schemes a page may link to: a graph can hold any IRI, and a link with `javascript:` or
+# `data:` would run script on this server's origin when clicked.
+SAFE_SCHEMES = ("http", "https", "ftp", "mailto", "urn", "doi", "isbn")
+
+
+def linkable(iri: str) -> bool:
+    """True if `iri` may be an href: its scheme is one of SAFE_SCHEMES (case-insensitive)."""
+    scheme, colon, _rest = iri.partition(":")
+    return bool(colon) and scheme.strip().lower() in SAFE_SCHEMES and scheme.isalpha()
 
 
 def _with_lang(path: str, lang: str) -> str:

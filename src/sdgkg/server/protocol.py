@@ -95,10 +95,30 @@ def _query(params: dict[str, list[str]]) -> ProtocolQuery:
     if len(queries) != 1:
         raise HttpError(400, "give exactly one query parameter" if queries else "no query given")
     dataset = Dataset(
-        tuple(params.get("default-graph-uri", [])), tuple(params.get("named-graph-uri", []))
+        _iris(params, "default-graph-uri"), _iris(params, "named-graph-uri")
     )
     forced = params.get("format", [None])[-1]
     return ProtocolQuery(queries[0], dataset, FORMAT_NAMES.get(forced or ""))
+
+
+def _iris(params: dict[str, list[str]], name: str) -> tuple[str, ...]:
+    """The values of a dataset parameter, each an absolute IRI (else 400)."""
+    values = tuple(params.get(name, []))
+    for value in values:
+        if not is_iri(value):
+            raise HttpError(400, f"{name}: '{value}' is not an absolute IRI")
+    return values
+
+
+def is_iri(text: str) -> bool:
+    """True if the engine accepts `text` as an absolute IRI."""
+    import pyoxigraph as ox
+
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _read_only() -> HttpError:

@@ -36,9 +36,11 @@ from sdgkg.server.protocol import (
     TABULAR_OFFER,
     HttpError,
     content_type,
+    is_iri,
     negotiate,
     read_request,
 )
+from sdgkg.safety.sandbox import DEFAULT_MAX_MEMORY
 from sdgkg.server.workers import WorkerCrashed, WorkerPool, WorkerTimeout, default_workers
 from sdgkg.store.engine import QueryResult
 
@@ -52,6 +54,7 @@ class Limits:
 
     timeout: float = 10.0
     max_rows: int = 10_000
+    max_memory: int | None = DEFAULT_MAX_MEMORY  # bytes of data a query worker may hold
 
 
 @dataclass(frozen=True)
@@ -107,7 +110,9 @@ class Site:
         self.ontology_turtle = ontology_turtle
         self._cache = _ResponseCache()
         # Fork the workers now, while this process has a single thread.
-        self.pool = WorkerPool(self._work, size=workers or default_workers())
+        self.pool = WorkerPool(
+            self._work, size=workers or default_workers(), max_memory=limits.max_memory
+        )
 
     def close(self) -> None:
         self.pool.close()
@@ -140,8 +145,12 @@ class Site:
                 f"query stopped: {exc} (the server's time limit)",
                 hint="make the query cheaper, or start the server with a larger --timeout",
             ) from None
-        except WorkerCrashed as exc:
-            raise HttpError(500, str(exc)) from None
+        except WorkerCrashed as exc:  # out of its memory limit, or a crash: not the client's
+            raise HttpError(
+                503,
+                f"{exc} (it may have reached the server's memory limit)",
+                hint="make the query cheaper",
+            ) from None
         except ResultTooLarge as exc:
             raise HttpError(422, exc.message, exc.hint) from None
         except SdgkgError as exc:
@@ -265,7 +274,10 @@ class Site:
             raise HttpError(
                 406, "this resource is available as text/html, text/turtle or application/ld+json"
             )
-        description = describe(self.store, pages.iri_for_path(path), self.limits.max_rows)
+        iri = pages.iri_for_path(path)
+        if not is_iri(iri):  # a space, a '<', bytes that are not UTF-8: no such resource
+            raise HttpError(404, f"no resource is named {path!r}")
+        description = describe(self.store, iri, self.limits.max_rows)
         if not description.exists:
             raise HttpError(404, f"the graph has nothing about {pages.iri_for_path(path)}")
         if fmt == HTML:

@@ -51,9 +51,13 @@ class EmbeddedEngine:
     The project prefixes are predeclared, so ad-hoc queries may use `kg:` and friends.
     """
 
-    def __init__(self, store: ox.Store, max_rows: int | None = None) -> None:
+    def __init__(
+        self, store: ox.Store, max_rows: int | None = None, union_default: bool = True
+    ) -> None:
         self._store = store
         self._max_rows = max_rows  # more rows than this is an error, not a silent cut
+        # False for a query with FROM: the option would override its dataset clause.
+        self._union = union_default
 
     def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
         substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()}
@@ -61,7 +65,7 @@ class EmbeddedEngine:
             raw = self._store.query(
                 sparql,
                 prefixes=PREFIXES,
-                use_default_graph_as_union=True,
+                use_default_graph_as_union=self._union,
                 substitutions=substitutions,
             )
             return materialize(raw, self._max_rows)
