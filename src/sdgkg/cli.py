@@ -37,7 +37,6 @@ class _FunnelGroup(TyperGroup):
         except OSError as exc:  # e.g. stdout closed, disk full: still one line
             _fail(ctx, " ".join(filter(None, [exc.filename, exc.strerror or str(exc)])), None, 2)
 
-
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         name, command, rest = super().resolve_command(ctx, args)
         if name not in NETWORK_COMMANDS:

@@ -94,9 +94,7 @@ def _query(params: dict[str, list[str]]) -> ProtocolQuery:
     queries = params.get("query", [])
     if len(queries) != 1:
         raise HttpError(400, "give exactly one query parameter" if queries else "no query given")
-    dataset = Dataset(
-        _iris(params, "default-graph-uri"), _iris(params, "named-graph-uri")
-    )
+    dataset = Dataset(_iris(params, "default-graph-uri"), _iris(params, "named-graph-uri"))
     forced = params.get("format", [None])[-1]
     return ProtocolQuery(queries[0], dataset, FORMAT_NAMES.get(forced or ""))
 

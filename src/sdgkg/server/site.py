@@ -24,6 +24,7 @@ from sdgkg.namespaces import PREFIXES
 from sdgkg.query.named import NamedQuery, bind_params
 from sdgkg.query.results import ResultFormat, render
 from sdgkg.rdfio.serialize import to_jsonld, to_turtle
+from sdgkg.safety.sandbox import DEFAULT_MAX_MEMORY
 from sdgkg.server import pages
 from sdgkg.server.evaluate import Job, ResultTooLarge, evaluate
 from sdgkg.server.linkeddata import describe, resource_page
@@ -40,7 +41,6 @@ from sdgkg.server.protocol import (
     negotiate,
     read_request,
 )
-from sdgkg.safety.sandbox import DEFAULT_MAX_MEMORY
 from sdgkg.server.workers import WorkerCrashed, WorkerPool, WorkerTimeout, default_workers
 from sdgkg.store.engine import QueryResult
 
