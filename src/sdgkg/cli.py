@@ -459,7 +459,20 @@ def serve(
     ] = None,
     allow_host: Annotated[
         list[str] | None,
-        typer.Option(metavar="NAME", help="Also answer this Host name (repeatable)."),
+        typer.Option(metavar="NAME", help="Also answer this Host name, on any port (repeatable)."),
+    ] = None,
+    request_timeout: Annotated[
+        float,
+        typer.Option(help="Seconds a client may take to send a whole request.", min=0.1),
+    ] = 20.0,
+    max_memory: Annotated[
+        int | None,
+        typer.Option(
+            metavar="MIB",
+            min=0,
+            help="Memory of each query worker, in MiB (0: no limit). "
+            "Default: $SDGKG_MAX_MEMORY or 2048.",
+        ),
     ] = None,
 ) -> None:
     """Serve the graph read-only over HTTP: a SPARQL endpoint at /sparql, a page for every
@@ -470,13 +483,17 @@ def serve(
       sdgkg serve                      (then open http://127.0.0.1:8000/)
       sdgkg serve --port 8080 --timeout 5 --max-rows 1000
     """
+    from sdgkg.safety.sandbox import memory_limit
     from sdgkg.server import Limits, ServerConfig
     from sdgkg.server import serve as run_server
 
-    limits = Limits(timeout=timeout, max_rows=max_rows)
+    limits = Limits(timeout=timeout, max_rows=max_rows, max_memory=memory_limit(max_memory))
     hosts = tuple(allow_host or ())
     chosen = {"workers": workers} if workers else {}  # else ServerConfig's default
-    run_server(_root(ctx), ServerConfig(host, port, limits, allowed_hosts=hosts, **chosen))
+    config = ServerConfig(
+        host, port, limits, allowed_hosts=hosts, request_timeout=request_timeout, **chosen
+    )
+    run_server(_root(ctx), config)
 
 
 @app.command()
