@@ -291,7 +291,7 @@ def test_the_engine_itself_cannot_call_out_once_sandboxed(control: Listener) -> 
 # -- input files ----------------------------------------------------------------------------
 
 
-def test_rdfxml_depth_is_not_fooled_by_comments_or_cdata(tmp_path: Path) -> None:
+def test_rdfxml_depth_is_not_fooled_by_comments_or_cdata(tmp_path: Path, data_root: Path) -> None:
     head = (
         '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
         ' xmlns:ex="http://ex/">\n'
@@ -303,14 +303,14 @@ def test_rdfxml_depth_is_not_fooled_by_comments_or_cdata(tmp_path: Path) -> None
         path = tmp_path / f"{name}.rdf"
         path.write_text(head + opening * 20_000 + "</ex:a>" * 20_000 + "</rdf:RDF>\n")
         started = time.monotonic()
-        done = run_cli("validate", str(path))
+        done = run_cli("--root", str(data_root), "validate", str(path))
         one_error(done)
         assert "nested deeper" in done.stderr
         assert time.monotonic() - started < 10
 
 
 def test_external_entities_and_remote_contexts_are_refused(
-    listener: Listener, tmp_path: Path
+    listener: Listener, tmp_path: Path, data_root: Path
 ) -> None:
     xxe = tmp_path / "xxe.rdf"
     xxe.write_text(
@@ -320,7 +320,7 @@ def test_external_entities_and_remote_contexts_are_refused(
     context = tmp_path / "context.jsonld"
     context.write_text(f'{{"@context": "http://127.0.0.1:{listener.port}/c", "@id": "http://a"}}')
     for path in (xxe, context):
-        one_error(run_cli("validate", str(path)))
+        one_error(run_cli("--root", str(data_root), "validate", str(path)))
 
 
 @pytest.fixture(scope="module")
@@ -342,13 +342,13 @@ def test_a_token_over_16_mib_is_one_error(
     assert "16 MiB" in done.stderr
 
 
-def test_new_facts_with_subtags_or_file_iris_are_refused(tmp_path: Path) -> None:
+def test_new_facts_with_subtags_or_file_iris_are_refused(tmp_path: Path, data_root: Path) -> None:
     subtag = tmp_path / "subtag.ttl"
     subtag.write_text(f'<{KG}centre> <http://www.w3.org/2000/01/rdf-schema#label> "x"@kk-Latn .\n')
     own_base = tmp_path / "base.ttl"
     own_base.write_text(f"@base <file:///etc/> .\n<passwd> <{KG}p> <{KG}centre> .\n")
     for path, cause in ((subtag, "language tag"), (own_base, "file: IRI")):
-        done = run_cli("validate", str(path))
+        done = run_cli("--root", str(data_root), "validate", str(path))
         one_error(done)
         assert cause in done.stderr
 
