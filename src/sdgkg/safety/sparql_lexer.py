@@ -71,7 +71,7 @@ class Token(NamedTuple):
 def tokens(sparql: str) -> Iterator[Token]:
     """The tokens of `sparql`, normalised; QueryError where the text cannot be read."""
     # The scanner goes on from where its last match ended; it never skips a character.
-    scanner, position, end = _TOKEN.scanner(sparql), 0, len(sparql)
+    scanner, position, end = _TOKEN.scanner(sparql), 0, len(sparql)  # type: ignore[attr-defined]
     kind_of = _KIND_OF
     while position < end:
         match = scanner.match()
