@@ -128,3 +128,17 @@ def test_changes_to_the_class_hierarchy_fall_back_to_a_full_run(world, tmp_path)
         "<http://www.w3.org/2000/01/rdf-schema#subClassOf> <https://schema.org/Thing> .\n"
     )
     assert delta.validate_delta(root, query_store(root), [path], shapes, base) is None
+
+
+def test_constraint_reads_skip_comments_and_strings() -> None:
+    # The query screen's lexer reads the constraint: a comment or a string is not a pattern.
+    from sdgkg.validation.focus import sparql_reads
+
+    text = (
+        "SELECT $this WHERE {\n"
+        "  $this <http://ex/p> ?o . # not a pattern: ?x <http://ex/in-comment> ?y .\n"
+        '  FILTER (?o != "?a <http://ex/in-string> ?b .")\n'
+        "}"
+    )
+    forward, backward = sparql_reads(text, {})
+    assert forward == {"http://ex/p"} and backward == set()

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import time
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sdgkg.errors import QueryError
 from sdgkg.safety import screen as guard
-from sdgkg.safety.screen import screen_query
+from sdgkg.safety.screen import screen, screen_query
+from sdgkg.safety.sparql_lexer import normalise
 
 OWN = "https://w3id.org/sdgkg/graph/kg/tasks.ttl"
 
@@ -99,31 +103,70 @@ PIECES = [
 
 @given(st.lists(st.sampled_from(PIECES), max_size=40), st.integers(min_value=0, max_value=8))
 @settings(max_examples=2000, deadline=None)
-def test_the_quick_check_passes_only_what_the_full_reading_passes(
-    pieces: list[str], max_depth: int
-) -> None:
-    text = guard._unescaped("".join(pieces))
-    if guard._plainly_harmless(text, max_depth):
-        guard._screen_tokens(text, {OWN}, max_depth)  # must not raise
+def test_the_normal_form_reads_back_the_same(pieces: list[str], max_depth: int) -> None:
+    # Whatever the screen passes, it passes as a text with nothing left to interpret: reading
+    # that text again gives the same tokens, and no escape is left outside a string.
+    try:
+        text = screen_query("".join(pieces), {OWN}, max_depth)
+    except QueryError:
+        return
+    again, tokens = normalise(text)
+    assert again == text
+    assert screen_query(text, {OWN}, max_depth) == text
+    assert not any("\\u" in t.text.lower() for t in tokens if t.kind != "string")
 
 
 @given(st.lists(st.sampled_from(PIECES), max_size=40))
 @settings(max_examples=2000, deadline=None)
-def test_the_quick_check_sees_the_words_the_tokens_hold(pieces: list[str]) -> None:
-    text = guard._unescaped("".join(pieces))
-    words = {text for kind, text in guard._significant(text) if kind == "word"}
-    assert set(guard._WORD.findall(text)) - {""} == words
+def test_a_watched_word_outside_strings_and_comments_is_refused(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    try:
+        _normal, tokens = normalise(text)
+    except QueryError:
+        return
+    words = {t.text.upper() for t in tokens if t.kind == "word"}
+    if words & (guard.UPDATE_KEYWORDS | {"SERVICE"}):
+        with pytest.raises(QueryError):
+            screen_query(text, {OWN})
 
 
-def test_words_in_comments_and_strings_need_no_full_reading() -> None:
-    sparql = '# tasks created with their status\nSELECT * WHERE { ?s ?p "from a SERVICE" }'
-    assert guard._plainly_harmless(sparql, guard.MAX_DEPTH)
+def test_the_screen_reads_escapes_and_line_ends_as_the_engine_does() -> None:
+    # An escaped quote stays inside its string, a CR ends a comment; the text handed on has
+    # the escape decoded and re-escaped, so no later reading can differ.
+    hidden = 'ASK { BIND("\\u0022 #" AS ?x) SERVICE SILENT <http://127.0.0.1:9/a> { } }'
+    with pytest.raises(QueryError, match="SERVICE"):
+        screen_query(hidden)
+    with pytest.raises(QueryError, match="SERVICE"):
+        screen_query("ASK { #x\rSERVICE SILENT <http://127.0.0.1:9/a> { } }")
+    normal = screen_query('SELECT ?x { BIND("a\\u0022b" AS ?x) } # c')
+    assert normal == 'SELECT ?x { BIND("a\\"b" AS ?x) }  '
 
 
-def test_from_gets_the_full_reading_and_the_own_graph_passes() -> None:
-    assert not guard._plainly_harmless(ALLOWED["from-own"], guard.MAX_DEPTH)
-    screen_query(ALLOWED["from-own"], graphs={OWN})
+def test_what_cannot_be_read_with_certainty_is_refused() -> None:
+    for text in ('SELECT * { ?s ?p "unterminated }', "SELECT * { ?s ?p \\u003F }", "ASK {} \x00"):
+        with pytest.raises(QueryError, match="cannot be read with certainty"):
+            screen_query(text)
+    with pytest.raises(QueryError, match="cannot be part of an IRI"):
+        screen_query("SELECT * { ?s <http://x/\\u003E> ?o }")
 
 
-def test_an_escaped_keyword_is_seen_by_the_quick_check() -> None:
-    assert not guard._plainly_harmless(guard._unescaped(REFUSED["service-escaped"]), 64)
+@pytest.mark.parametrize("piece", ["'\\", "\\", '"', "<a", "'''", "#", "\\u00", "a:"])
+def test_the_screen_is_linear(piece: str) -> None:
+    text = "ASK { " + piece * 40_000
+    started = time.perf_counter()
+    with contextlib.suppress(QueryError):
+        screen_query(text)
+    assert time.perf_counter() - started < 2.0
+
+
+@pytest.mark.parametrize(
+    "chain", ["!" * 5000, "- " * 5000, "1+" * 5000, "{} UNION " * 5000, "<http://p>|" * 5000]
+)
+def test_long_operator_chains_are_refused_before_they_overflow_the_engine(chain: str) -> None:
+    with pytest.raises(QueryError, match="nested deeper|more than 4000 operators"):
+        screen_query(f"SELECT * {{ {chain} }}")
+
+
+def test_from_is_reported_so_the_union_does_not_override_it() -> None:
+    assert screen(ALLOWED["from-own"], {OWN}).names_dataset
+    assert not screen("SELECT * { ?s ?p ?o }").names_dataset

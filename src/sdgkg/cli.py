@@ -45,6 +45,26 @@ class _FunnelGroup(TyperGroup):
         except OSError as exc:  # e.g. stdout closed, disk full: still one line
             _fail(ctx, " ".join(filter(None, [exc.filename, exc.strerror or str(exc)])), None, 2)
 
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        name, command, rest = super().resolve_command(ctx, args)
+        if name not in NETWORK_COMMANDS:
+            _deny_network()  # `query` decides for itself: only --endpoint needs the network
+        return name, command, rest
+
+
+# Commands that may open a connection: push and query --endpoint to their one host, serve to
+# listen (its query workers are sandboxed apart). Every other command runs with the network
+# denied below Python (sdgkg.safety.sandbox), in the real process only.
+NETWORK_COMMANDS = frozenset({"query", "push", "serve"})
+_process = {"sandbox": False}  # True when running as the `sdgkg` program (see `main`)
+
+
+def _deny_network() -> None:
+    if _process["sandbox"]:
+        from sdgkg.safety.sandbox import deny_network
+
+        deny_network()
+
 
 def _fail(ctx: Any, message: str, hint: str | None, code: int) -> NoReturn:
     sys.stderr.write(error_lines(message, hint))
@@ -178,6 +198,16 @@ def query(
         str | None,
         typer.Option(metavar="IRI", help="With --endpoint: the graph to read as default graph."),
     ] = None,
+    max_memory: Annotated[
+        int | None,
+        typer.Option(
+            "--max-memory",
+            metavar="MIB",
+            min=0,
+            help="Stop the query past MIB mebibytes of memory (0: no limit). "
+            "Default: $SDGKG_MAX_MEMORY or 2048.",
+        ),
+    ] = None,
 ) -> None:
     """Run a named query, a .rq file or SPARQL text against the graph.
 
@@ -202,9 +232,22 @@ def query(
 
         allow_url(endpoint or "")  # the one server this command talks to
         engine = remote_engine(endpoint, graph)
+    else:
+        _deny_network()
+    bindings = parse_assignments(param or [])
     try:
         root = _root(ctx) if engine is None or _names_a_query(query) else None
-        result = run_query(query, parse_assignments(param or []), root, engine, limits)
+        if _process["sandbox"]:  # a child process bounds its memory, crashes and time
+            from sdgkg.safety.isolate import run_isolated
+            from sdgkg.safety.sandbox import memory_limit
+
+            result = run_isolated(
+                lambda: run_query(query, bindings, root, engine, limits),
+                limits.timeout,
+                memory_limit(max_memory),
+            )
+        else:
+            result = run_query(query, bindings, root, engine, limits)
     except QueryTimeout as exc:
         _stop_now(exc)
     chosen = fmt or default_format(result, _interactive())
@@ -479,7 +522,20 @@ def serve(
     ] = None,
     allow_host: Annotated[
         list[str] | None,
-        typer.Option(metavar="NAME", help="Also answer this Host name (repeatable)."),
+        typer.Option(metavar="NAME", help="Also answer this Host name, on any port (repeatable)."),
+    ] = None,
+    request_timeout: Annotated[
+        float,
+        typer.Option(help="Seconds a client may take to send a whole request.", min=0.1),
+    ] = 20.0,
+    max_memory: Annotated[
+        int | None,
+        typer.Option(
+            metavar="MIB",
+            min=0,
+            help="Memory of each query worker, in MiB (0: no limit). "
+            "Default: $SDGKG_MAX_MEMORY or 2048.",
+        ),
     ] = None,
     cors: Annotated[
         bool, typer.Option(help="Let web pages of any origin query the server (CORS).")
@@ -494,13 +550,22 @@ def serve(
       sdgkg serve --port 8080 --timeout 5 --max-rows 1000
       sdgkg serve --cors               (for YASGUI or any page on another origin)
     """
+    from sdgkg.safety.sandbox import memory_limit
     from sdgkg.server import ServerConfig
     from sdgkg.server import serve as run_server
 
-    limits = QueryLimits(timeout=timeout, max_rows=max_rows)
+    limits = QueryLimits(timeout, max_rows, memory_limit(max_memory))
     hosts = tuple(allow_host or ())
     chosen = {"workers": workers} if workers else {}  # else ServerConfig's default
-    config = ServerConfig(host, port, limits, allowed_hosts=hosts, cors=cors, **chosen)
+    config = ServerConfig(
+        host,
+        port,
+        limits,
+        allowed_hosts=hosts,
+        cors=cors,
+        request_timeout=request_timeout,
+        **chosen,
+    )
     run_server(_root(ctx), config)
 
 
@@ -608,4 +673,5 @@ def _stop_now(exc: SdgkgError) -> NoReturn:
 
 def main() -> None:
     """Console-script entry point."""
+    _process["sandbox"] = True  # this process is the command: it may be sandboxed
     app(prog_name="sdgkg")

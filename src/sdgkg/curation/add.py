@@ -26,7 +26,7 @@ from sdgkg.namespaces import RDF_TYPE, compact
 from sdgkg.rdfio.screening import line_of_subject
 from sdgkg.rdfio.serialize import canonical_triples
 from sdgkg.rdfio.turtle import term, write_turtle
-from sdgkg.store.graph import read_new_facts, read_rdf_bytes, syntax_message
+from sdgkg.store.graph import read_new_facts, read_rdf_bytes, syntax_message, token_too_long
 from sdgkg.store.paths import (
     GENERATED_DIR,
     curated_files,
@@ -114,6 +114,8 @@ def read_curated(root: Path) -> dict[Path, Facts]:
             curated[path] = {q.triple for q in ox.parse(data, format=ox.RdfFormat.TURTLE)}
         except SyntaxError as exc:
             raise InputError(syntax_message(display_path(path, root), exc)) from None
+        except MemoryError:
+            raise token_too_long(display_path(path, root)) from None
     return curated
 
 

@@ -18,7 +18,8 @@ from sdgkg.errors import InputError
 from sdgkg.namespaces import RDF_TYPE
 from sdgkg.rdfio.serialize import canonical_triples
 from sdgkg.rdfio.turtle import term
-from sdgkg.store.graph import FORMATS, read_rdf_bytes, syntax_message
+from sdgkg.store.graph import FORMATS, read_rdf_bytes, syntax_message, token_too_long
+from sdgkg.store.paths import turtle_files
 
 PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
 
@@ -76,7 +77,7 @@ def _read(spec: str, root: Path) -> list[ox.Triple]:
     if path.is_file():
         return _parse(read_rdf_bytes(path, spec), path.name, spec)
     if path.is_dir():
-        return [t for file in sorted(path.rglob("*.ttl")) for t in _read(str(file), root)]
+        return [t for file in sorted(turtle_files(path)) for t in _read(str(file), root)]
     if spec.startswith("-"):
         raise InputError(f"{spec}: not a file, a folder or a git revision")
     if ":" in spec:
@@ -106,6 +107,8 @@ def _parse(data: bytes, name: str, shown: str) -> list[ox.Triple]:
         return [quad.triple for quad in ox.parse(data, format=fmt)]
     except SyntaxError as exc:
         raise InputError(syntax_message(shown, exc)) from None
+    except MemoryError:
+        raise token_too_long(shown) from None
 
 
 def _canonical(triples: Iterable[ox.Triple]) -> set[ox.Triple]:

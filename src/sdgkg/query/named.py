@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
@@ -35,8 +35,8 @@ from sdgkg.errors import InputError, QueryError
 from sdgkg.namespaces import LANGUAGE_TAG, XSD, expand
 from sdgkg.rdfio.terms import Term
 from sdgkg.safety.limits import QueryLimits, call_with_timeout
-from sdgkg.safety.screen import screen_query
-from sdgkg.store.engine import EmbeddedEngine, Engine, QueryResult
+from sdgkg.safety.screen import screen
+from sdgkg.store.engine import Dataset, EmbeddedEngine, Engine, QueryResult
 from sdgkg.store.graph import graph_names
 from sdgkg.store.index import query_store
 from sdgkg.store.paths import query_dir
@@ -313,17 +313,39 @@ def run_query(
     if engine is None:
         if root is None:
             raise QueryError("no graph to query", hint="give the data root or an engine")
-        screen_query(named.text, graph_names(root))
-        engine = EmbeddedEngine(query_store(root), max_rows=limits.max_rows)
+        work = _embedded_work(named.text, bindings, root, limits)
     else:
-        screen_query(named.text)
-    chosen = engine
-
-    def work() -> QueryResult:
-        return chosen.query(named.text, bindings)
+        work = _remote_work(named.text, bindings, engine)
 
     result = call_with_timeout(work, limits.timeout)
     return _without_bound(result, set(bindings), named.renames)
+
+
+# Each query is screened inside the time limit, and the engine runs the very text that was
+# screened (`sdgkg.safety.screen`).
+
+
+def _embedded_work(
+    text: str, bindings: Mapping[str, Term], root: Path, limits: QueryLimits
+) -> Callable[[], QueryResult]:
+    names, store = graph_names(root), query_store(root)
+
+    def work() -> QueryResult:
+        screened = screen(text, names)
+        # A FROM clause is never widened to the union of all graphs.
+        dataset = Dataset(in_query=screened.names_dataset)
+        return EmbeddedEngine(store, limits.max_rows).query(screened.text, bindings, dataset)
+
+    return work
+
+
+def _remote_work(
+    text: str, bindings: Mapping[str, Term], engine: Engine
+) -> Callable[[], QueryResult]:
+    def work() -> QueryResult:
+        return engine.query(screen(text).text, bindings)
+
+    return work
 
 
 def _without_bound(

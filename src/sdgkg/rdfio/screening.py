@@ -9,7 +9,8 @@ Before parsing:
 - RDF/XML elements nested more than MAX_DEPTH deep, JSON nested too deeply to walk.
 
 After parsing (new facts only): literals whose text is not valid for their XSD datatype,
-and language tags other than kk, en and ru.
+language tags other than kk, en and ru (any case; no subtags such as kk-Latn), and `file:`
+IRIs (a document's own `@base <file:///...>` makes them from relative IRIs).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
+from xml.parsers import expat
 
 import pyoxigraph as ox
 
@@ -25,7 +27,6 @@ from sdgkg.errors import InputError
 from sdgkg.namespaces import LANGUAGES, XSD, compact
 
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
-_TAG = re.compile(rb"<(/)?[A-Za-z_][^<>]*?(/)?>")  # an element's start, end or empty tag
 MAX_DEPTH = 1000
 _IRI_LIKE = re.compile(r'^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>"{}|\\^`]*$')
 _TZ = r"(Z|[+-]\d{2}:\d{2})?"
@@ -66,15 +67,37 @@ def screen_document(data: bytes, fmt: ox.RdfFormat, shown: str) -> None:
 
 def _screen_xml_depth(data: bytes, shown: str) -> None:
     # The RDF/XML parser takes time quadratic in the nesting depth (200,000 levels: minutes).
+    # Depth is counted by a real XML parser (expat: iterative, linear), so tags written in
+    # comments, attributes or CDATA count for nothing; entities are never expanded.
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     depth = 0
-    for tag in _TAG.finditer(data):
-        if tag.group(1):
-            depth -= 1
-        elif not tag.group(2):
-            depth += 1
-            if depth > MAX_DEPTH:
-                line = data.count(b"\n", 0, tag.start()) + 1
-                raise InputError(f"{shown}:{line}: RDF/XML nested deeper than {MAX_DEPTH} elements")
+
+    def opened(_name: str, _attributes: object) -> None:
+        nonlocal depth
+        depth += 1
+        if depth > MAX_DEPTH:
+            raise InputError(
+                f"{shown}:{parser.CurrentLineNumber}: "
+                f"RDF/XML nested deeper than {MAX_DEPTH} elements"
+            )
+
+    def closed(_name: str) -> None:
+        nonlocal depth
+        depth -= 1
+
+    def refused(*_args: object) -> None:
+        raise InputError(f"{shown}:{parser.CurrentLineNumber}: RDF/XML with a DOCTYPE is refused")
+
+    parser.StartElementHandler = opened
+    parser.EndElementHandler = closed
+    parser.StartDoctypeDeclHandler = refused
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as exc:
+        raise InputError(
+            f"{shown}:{exc.lineno}: not well-formed XML ({expat.errors.messages[exc.code]})"
+        ) from None
 
 
 def _screen_jsonld(data: bytes, shown: str) -> None:
@@ -168,10 +191,13 @@ def check_terms(triples: Iterable[ox.Triple], data: bytes, shown: str) -> None:
     """Refuse ill-typed literals and language tags other than kk, en and ru."""
     text = data.decode("utf-8")
     for triple in triples:
+        _refuse_file_iris(triple, text, shown)
         obj = triple.object
         if not isinstance(obj, ox.Literal):
             continue
-        if obj.language and obj.language.split("-")[0].lower() not in LANGUAGES:
+        # Tags compare case-insensitively (BCP 47; the parser lowercases them), and only the
+        # bare kk, en, ru: a subtag (kk-Latn) would be a second label in the same language.
+        if obj.language and obj.language.lower() not in LANGUAGES:
             raise InputError(
                 f"{shown}:{_line_of(text, '@' + obj.language, obj.value)}: language tag "
                 f"'{obj.language}' is not one of {', '.join(LANGUAGES)}"
@@ -180,6 +206,18 @@ def check_terms(triples: Iterable[ox.Triple], data: bytes, shown: str) -> None:
             datatype = compact(obj.datatype.value)
             raise InputError(
                 f'{shown}:{_line_of(text, obj.value)}: "{obj.value}" is not a valid {datatype}'
+            )
+
+
+def _refuse_file_iris(triple: ox.Triple, text: str, shown: str) -> None:
+    # A `file:` IRI (written, or made by a document's own `@base <file:///etc/>`) names a path
+    # on someone's machine: nothing reads it, but the graph must not publish it either.
+    for term in (triple.subject, triple.predicate, triple.object):
+        if isinstance(term, ox.NamedNode) and term.value[:5].lower() == "file:":
+            raise InputError(
+                f"{shown}:{_line_of(text, '@base', 'file:')}: file: IRI <{term.value}> is "
+                "refused: the graph's IRIs are web IRIs",
+                hint="write https:// IRIs (or prefixed names like kg:centre), not file paths",
             )
 
 

@@ -31,6 +31,9 @@ class QueryLimits:
 
     timeout: float | None = DEFAULT_TIMEOUT
     max_rows: int | None = DEFAULT_MAX_ROWS
+    # Bytes of data the process that evaluates a query may hold (None: no limit); set by
+    # `sdgkg.safety.sandbox.memory_limit` from --max-memory / $SDGKG_MAX_MEMORY.
+    max_memory: int | None = None
 
     @classmethod
     def resolve(cls, timeout: float | None = None, max_rows: int | None = None) -> QueryLimits:

@@ -5,79 +5,86 @@ it), `LOAD` and every other update form, `FROM`/`FROM NAMED` of anything but the
 named graphs (an engine may load a dataset clause from a file or a URL), and brackets nested
 deeper than a limit (a parser that recurses may overflow its stack).
 
-The screen reads tokens, not text: keywords inside comments, string literals, IRIs,
-variables or prefixed names never trigger it. It is pure and imports nothing heavy, so the
-CLI's query path and `serve` can both call it on every query.
+The screen reads the tokens of the query's normal form (`sparql_lexer`), and returns that
+normal form: callers hand the engine exactly the text that was screened, so the two cannot
+read it differently. Keywords inside comments, string literals, IRIs, variables or prefixed
+names never trigger it. It is pure, linear in the length of the query, and imports nothing
+heavy, so the CLI's query path and `serve` can both call it on every query.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
+from dataclasses import dataclass
 from urllib.parse import urljoin
 
 from sdgkg.errors import QueryError
 from sdgkg.namespaces import GRAPH_BASE, PREFIXES
+from sdgkg.safety.sparql_lexer import Token, is_closing, is_opening, normalise
 
 MAX_DEPTH = 64
+# Joins, unions, path steps and arithmetic chain into trees the engine walks recursively:
+# about 10,000 in one query overflowed its stack (a crash, not an error). A real query has
+# tens; VALUES rows and literals do not count.
+MAX_OPERATORS = 4000
+_CHAINING = frozenset({"UNION", "OPTIONAL", "MINUS", "FILTER", "BIND", "GRAPH", "VALUES"})
 UPDATE_KEYWORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 )
-_OPEN, _CLOSE = "{([", "})]"
-_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
-# One alternative per token kind; the first that matches at a position wins.
-_KINDS = (
-    ("space", r"\s+"),
-    ("comment", r"\#[^\n]*"),
-    (
-        "string",
-        r"'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^\"\\]|\\.|\"(?!\"\"))*\"\"\""
-        r"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"",
-    ),
-    ("iri", r"<[^<>\"{}|^`\\\x00-\x20]*>"),
-    ("var", r"[?$]\w*"),
-    ("pname", r"(?:[^\W\d][\w.\-]*)?:(?:[\w\-.:%]|\\.)*"),
-    ("word", r"[A-Za-z_][\w\-]*"),
-    ("lang", r"@[A-Za-z][A-Za-z0-9\-]*"),
-    ("other", r"."),
-)
-_TOKEN = re.compile("|".join(f"(?P<{kind}>{rx})" for kind, rx in _KINDS), re.DOTALL)
-# The same tokens, capturing only words: one pass in C finds every keyword of a query.
-# Spaces are taken with the token that follows them (a match fewer per token).
-_WORD = re.compile(
-    r"\s*+(?:"
-    + "|".join(
-        f"({rx})" if kind == "word" else f"(?:{rx})" for kind, rx in _KINDS if kind != "space"
-    )
-    + ")",
-    re.DOTALL,
-)
-# The words that make the screen look closer (PREFIX and BASE only matter to FROM).
-_WATCHED = UPDATE_KEYWORDS | {"SERVICE", "FROM"}
+
+@dataclass(frozen=True)
+class ScreenedQuery:
+    """A query that passed the screen: the text to run, and whether it names its dataset."""
+
+    text: str  # the normal form: hand exactly this to the engine
+    names_dataset: bool  # it has FROM or FROM NAMED: the engine must not widen the default graph
 
 
 def screen_query(
     sparql: str, graphs: Collection[str] | None = None, max_depth: int = MAX_DEPTH
-) -> None:
-    """Raise QueryError if `sparql` holds anything a read-only, offline graph must not run.
+) -> str:
+    """Raise QueryError if `sparql` holds anything a read-only, offline graph must not run;
+    return the normal form to run instead of `sparql`.
 
     `graphs` are the named graphs a `FROM`/`FROM NAMED` may name; None allows any IRI in the
     project's graph namespace.
     """
-    text = _unescaped(sparql)
-    if not _plainly_harmless(text, max_depth):
-        _screen_tokens(text, graphs, max_depth)
+    return screen(sparql, graphs, max_depth).text
 
 
-def _screen_tokens(query: str, graphs: Collection[str] | None, max_depth: int) -> None:
-    """The screen proper: read the query token by token, as a parser would."""
+def screen(
+    sparql: str, graphs: Collection[str] | None = None, max_depth: int = MAX_DEPTH
+) -> ScreenedQuery:
+    """`screen_query`, telling also whether the query names its own dataset (FROM)."""
+    text, tokens = normalise(sparql)
+    names_dataset = _screen_tokens(tokens, graphs, max_depth)
+    return ScreenedQuery(text, names_dataset)
+
+
+def _screen_tokens(tokens: list[Token], graphs: Collection[str] | None, max_depth: int) -> bool:
+    """The screen proper, token by token; True if the query has a FROM clause."""
     prefixes = dict(PREFIXES)
     base: str | None = None
-    depth = 0
-    tokens = list(_significant(query))
-    for index, (kind, text) in enumerate(tokens):
-        upper = text.upper() if kind == "word" else ""
+    depth = prefix_run = operators = 0
+    names_dataset = False
+    for index, token in enumerate(tokens):
+        if (token.kind == "punct" and token.text not in "{}()[]") or (
+            token.kind == "word" and token.text.upper() in _CHAINING
+        ):
+            operators += 1
+            if operators > MAX_OPERATORS:
+                raise QueryError(
+                    f"query has more than {MAX_OPERATORS} operators, joins and unions",
+                    hint="split it into smaller queries",
+                )
+        # A run of prefix operators (`!!!x`, `- - -1`, `^^^p`) nests the parser as deep as
+        # brackets do: it counts towards the same limit.
+        prefix_run = prefix_run + 1 if token.kind == "punct" and token.text in "!-+^" else 0
+        if depth + prefix_run > max_depth:
+            raise QueryError(f"query nested deeper than {max_depth} levels")
+        upper = token.text.upper() if token.kind == "word" else ""
         if upper == "SERVICE":
             raise QueryError(
                 "SERVICE is refused: sdgkg never queries other endpoints on a query's behalf",
@@ -90,73 +97,54 @@ def _screen_tokens(query: str, graphs: Collection[str] | None, max_depth: int) -
             )
         if upper == "PREFIX":
             _declare(tokens, index, prefixes)
-        elif upper == "BASE" and _next(tokens, index + 1)[0] == "iri":
-            base = _next(tokens, index + 1)[1][1:-1]
+        elif upper == "BASE" and _next(tokens, index + 1).kind == "iri":
+            base = _next(tokens, index + 1).text[1:-1]
         elif upper == "FROM":
             _check_from(tokens, index, prefixes, base, graphs)
-        elif kind == "other" and text in _OPEN:
+            names_dataset = True
+        elif is_opening(token):
             depth += 1
             if depth > max_depth:
                 raise QueryError(f"query nested deeper than {max_depth} levels")
-        elif kind == "other" and text in _CLOSE:
+        elif is_closing(token):
             depth -= 1
+    return names_dataset
 
 
-def _unescaped(sparql: str) -> str:
-    # SPARQL applies \u and \U escapes before parsing, anywhere: so does the screen.
-    if "\\" not in sparql:
-        return sparql
-    return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), sparql)
+_END = Token("end", "", -1)
 
 
-def _plainly_harmless(text: str, max_depth: int) -> bool:
-    """True when the token-by-token reading cannot refuse the query: none of its words is
-    one the screen watches, and the whole text has no more opening brackets than the depth
-    limit. Most queries end here, at a third of the cost of the full reading."""
-    if sum(text.count(bracket) for bracket in _OPEN) > max_depth:
-        return False
-    words = set(_WORD.findall(text))
-    return not any(word.upper() in _WATCHED for word in words if word)
+def _next(tokens: list[Token], index: int) -> Token:
+    return tokens[index] if index < len(tokens) else _END
 
 
-def _significant(text: str) -> Iterator[tuple[str, str]]:
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup or "other"
-        if kind not in ("space", "comment"):
-            yield kind, match.group()
-
-
-def _next(tokens: list[tuple[str, str]], index: int) -> tuple[str, str]:
-    return tokens[index] if index < len(tokens) else ("end", "")
-
-
-def _declare(tokens: list[tuple[str, str]], index: int, prefixes: dict[str, str]) -> None:
+def _declare(tokens: list[Token], index: int, prefixes: dict[str, str]) -> None:
     name, iri = _next(tokens, index + 1), _next(tokens, index + 2)
-    if name[0] == "pname" and name[1].endswith(":") and iri[0] == "iri":
-        prefixes[name[1][:-1]] = iri[1][1:-1]
+    if name.kind == "pname" and name.text.endswith(":") and iri.kind == "iri":
+        prefixes[name.text[:-1]] = iri.text[1:-1]
 
 
 def _check_from(
-    tokens: list[tuple[str, str]],
+    tokens: list[Token],
     index: int,
     prefixes: dict[str, str],
     base: str | None,
     graphs: Collection[str] | None,
 ) -> None:
     target = _next(tokens, index + 1)
-    if target[0] == "word" and target[1].upper() == "NAMED":
+    if target.kind == "word" and target.text.upper() == "NAMED":
         target = _next(tokens, index + 2)
     iri = _iri_of(target, prefixes, base)
     allowed = iri is not None and iri.startswith(GRAPH_BASE) if graphs is None else iri in graphs
     if not allowed:
         raise QueryError(
-            f"FROM {target[1]} is refused: only the graph's own named graphs can be named",
+            f"FROM {target.text} is refused: only the graph's own named graphs can be named",
             hint=f"name a graph such as <{GRAPH_BASE}kg/centre.ttl>, or leave FROM out",
         )
 
 
-def _iri_of(token: tuple[str, str], prefixes: dict[str, str], base: str | None) -> str | None:
-    kind, text = token
+def _iri_of(token: Token, prefixes: dict[str, str], base: str | None) -> str | None:
+    kind, text = token.kind, token.text
     if kind == "iri":
         iri = text[1:-1]
         if re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*:", iri):

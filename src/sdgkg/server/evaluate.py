@@ -17,7 +17,7 @@ from sdgkg.namespaces import PREFIXES
 from sdgkg.query.named import without_bound
 from sdgkg.rdfio.terms import Term
 from sdgkg.safety.limits import SERVER_MAX_ROWS
-from sdgkg.safety.screen import screen_query
+from sdgkg.safety.screen import screen
 from sdgkg.server.pages import Pager
 from sdgkg.store.engine import Dataset, EmbeddedEngine, QueryResult, Started
 
@@ -51,9 +51,14 @@ def evaluate(store: ox.Store, job: Job) -> QueryResult:
 def start(engine: EmbeddedEngine, job: Job) -> Started:
     """The job's query, screened, parsed and started: its kind is known, its rows are not
     read yet."""
-    # SERVICE, updates, FROM of other graphs and deep nesting never reach the engine.
-    screen_query(job.sparql, engine.named_graphs())
-    return engine.start(job.sparql, job.bindings, job.dataset)
+    # SERVICE, updates, FROM of other graphs and deep nesting never reach the engine; the
+    # engine runs the very text that was screened, and a FROM clause is never widened to the
+    # union of all graphs.
+    screened = screen(job.sparql, engine.named_graphs())
+    dataset = job.dataset
+    if not (dataset.default or dataset.named) and screened.names_dataset:
+        dataset = Dataset(in_query=True)
+    return engine.start(screened.text, job.bindings, dataset)
 
 
 def finish(engine: EmbeddedEngine, job: Job, started: Started) -> QueryResult:

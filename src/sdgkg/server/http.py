@@ -3,8 +3,11 @@ rebinding), a cap on request bodies, and `serve` to run it all."""
 
 from __future__ import annotations
 
+import errno
 import signal
+import socket
 import sys
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from email.message import Message
@@ -24,6 +27,7 @@ from sdgkg.store.paths import graph_files
 
 DEFAULT_PORT = 8000
 MAX_BODY = 1 << 20  # bytes of request body (a query, or a form holding one)
+REQUEST_TIMEOUT = 20.0  # seconds to send a whole request (line, headers, body), idle included
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,7 @@ class ServerConfig:
     max_body: int = MAX_BODY
     allowed_hosts: tuple[str, ...] = ()  # extra Host names, besides the loopback ones
     cors: bool = False  # answer pages of any origin (Access-Control-Allow-Origin: *)
+    request_timeout: float = REQUEST_TIMEOUT
 
 
 def allowed_host_values(host: str, port: int, extra: Iterable[str] = ()) -> frozenset[str]:
@@ -60,6 +65,25 @@ class SdgkgServer(ThreadingHTTPServer):
         self.config = config
         port = self.server_address[1]
         self.allowed = allowed_host_values(config.host, port, config.allowed_hosts)
+        # --allow-host names are answered on any port (a reverse proxy may keep its own).
+        self.any_port = frozenset(_bracketed(name).lower() for name in config.allowed_hosts)
+
+    def host_allowed(self, host: str) -> bool:
+        """True if a request's Host header value names this server."""
+        if host in self.allowed:
+            return True
+        name, colon, port = host.rpartition(":")
+        return bool(colon) and port.isdigit() and name in self.any_port
+
+    def get_request(self) -> tuple[socket.socket, object]:
+        try:
+            return super().get_request()
+        except OSError as exc:
+            # Out of descriptors, the listening socket stays readable and the loop would spin:
+            # wait a little for connections to close (each is bounded by the request timeout).
+            if exc.errno in (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM):
+                time.sleep(0.1)
+            raise
 
     @property
     def url(self) -> str:
@@ -75,7 +99,26 @@ class _Handler(BaseHTTPRequestHandler):
     # without Nagle's delay: written apart, they stall each answer ~40 ms on delayed ACKs.
     wbufsize = 1 << 16
     disable_nagle_algorithm = True
-    timeout = 60  # seconds a connection may sit idle (or trickle a request) before it is closed
+    timeout = 60  # replaced per request by what is left of the request's deadline
+
+    def setup(self) -> None:
+        super().setup()
+        self.rfile = _DeadlineReader(self.rfile, self.connection)  # type: ignore[assignment]
+
+    def handle_one_request(self) -> None:
+        # One deadline for the whole request, however slowly it trickles in: a client that
+        # sends a header line every few seconds cannot hold a connection (and a descriptor).
+        self.rfile.start(self.server.config.request_timeout)  # type: ignore[attr-defined]
+        try:
+            super().handle_one_request()
+        except TimeoutError:
+            self.close_connection = True
+
+    def __getattr__(self, name: str) -> object:
+        # TRACE, CONNECT and unknown methods get the documented 405, not the library's 501.
+        if name.startswith("do_"):
+            return self._refuse_method
+        raise AttributeError(name)
 
     def do_GET(self) -> None:
         self._handle(head=False)
@@ -127,7 +170,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _problem(self) -> tuple[int, str, str | None] | None:
         """Why the request is refused before its body is read, if it is."""
         host = (self.headers.get("Host") or "").lower()
-        if host not in self.server.allowed:
+        if not self.server.host_allowed(host):
             hint = "start the server with --allow-host NAME to answer another host name"
             return 403, f"host '{host}' is not served here", hint
         if self.headers.get("Transfer-Encoding"):
@@ -143,6 +186,7 @@ class _Handler(BaseHTTPRequestHandler):
         return None
 
     def _send(self, response: Response, head: bool) -> None:
+        self.connection.settimeout(self.timeout)  # the request's deadline is for reading only
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
         if response.status != 304:  # a 304 has no body, and no length of its own
@@ -163,6 +207,35 @@ class _Handler(BaseHTTPRequestHandler):
         # Only failures are logged: a line per success would cost more than the answer.
         if str(code)[:1] in ("4", "5"):
             super().log_request(code, size)
+
+
+class _DeadlineReader:
+    """The request stream, read under one deadline: each read may wait only for what is left."""
+
+    def __init__(self, stream: object, connection: socket.socket) -> None:
+        self._stream = stream
+        self._connection = connection
+        self._deadline = float("inf")
+
+    def start(self, seconds: float) -> None:
+        self._deadline = time.monotonic() + seconds
+
+    def _arm(self) -> None:
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the request took longer than the server's request timeout")
+        self._connection.settimeout(left)
+
+    def readline(self, limit: int = -1) -> bytes:
+        self._arm()
+        return self._stream.readline(limit)  # type: ignore[attr-defined,no-any-return]
+
+    def read(self, size: int = -1) -> bytes:
+        self._arm()
+        return self._stream.read(size)  # type: ignore[attr-defined,no-any-return]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
 
 
 def build_site(root: Path, config: ServerConfig = ServerConfig()) -> Site:

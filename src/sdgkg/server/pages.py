@@ -72,6 +72,17 @@ def iri_for_path(path: str) -> str:
     return _ID_NS + urllib.parse.unquote(path[len(ID_PATH) :])
 
 
+# Schemes a page may link to: a graph can hold any IRI, and a link with `javascript:` or
+# `data:` would run script on this server's origin when clicked.
+SAFE_SCHEMES = ("http", "https", "ftp", "mailto", "urn", "doi", "isbn")
+
+
+def linkable(iri: str) -> bool:
+    """True if `iri` may be an href: its scheme is one of SAFE_SCHEMES (case-insensitive)."""
+    scheme, colon, _rest = iri.partition(":")
+    return bool(colon) and scheme.strip().lower() in SAFE_SCHEMES and scheme.isalpha()
+
+
 def with_lang(path: str, lang: str) -> str:
     """A link to one of the site's pages that keeps the page's language."""
     if lang == "en":

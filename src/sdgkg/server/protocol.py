@@ -14,6 +14,8 @@ import re
 import urllib.parse
 from dataclasses import dataclass
 
+import pyoxigraph as ox
+
 from sdgkg.errors import HttpError
 from sdgkg.formats import ResultFormat
 from sdgkg.store.engine import Dataset
@@ -117,11 +119,27 @@ def _query(params: dict[str, list[str]]) -> ProtocolQuery:
     queries = params.get("query", [])
     if len(queries) != 1:
         raise HttpError(400, "give exactly one query parameter" if queries else "no query given")
-    dataset = Dataset(
-        tuple(params.get("default-graph-uri", [])), tuple(params.get("named-graph-uri", []))
-    )
+    dataset = Dataset(_iris(params, "default-graph-uri"), _iris(params, "named-graph-uri"))
     forced = params.get("format", [None])[-1]
     return ProtocolQuery(queries[0], dataset, FORMAT_NAMES.get(forced or ""))
+
+
+def _iris(params: dict[str, list[str]], name: str) -> tuple[str, ...]:
+    """The values of a dataset parameter, each an absolute IRI (else 400)."""
+    values = tuple(params.get(name, []))
+    for value in values:
+        if not is_iri(value):
+            raise HttpError(400, f"{name}: '{value}' is not an absolute IRI")
+    return values
+
+
+def is_iri(text: str) -> bool:
+    """True if the engine accepts `text` as an absolute IRI."""
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _read_only() -> HttpError:

@@ -71,6 +71,7 @@ from sdgkg.server.protocol import (
     PLAIN,
     TABULAR_OFFER,
     content_type,
+    is_iri,
     negotiate,
     read_request,
 )
@@ -142,7 +143,9 @@ class Site:
         self._documents: dict[object, list[ox.Triple]] = {}
         self._cache = _ResponseCache()
         # Fork the workers now, while this process has a single thread.
-        self.pool = WorkerPool(self._work, size=workers or default_workers())
+        self.pool = WorkerPool(
+            self._work, size=workers or default_workers(), max_memory=limits.max_memory
+        )
 
     def close(self) -> None:
         self.pool.close()
@@ -199,8 +202,12 @@ class Site:
                 f"query stopped: {exc} (the server's time limit)",
                 hint="make the query cheaper, or start the server with a larger --timeout",
             ) from None
-        except WorkerCrashed as exc:
-            raise HttpError(500, str(exc)) from None
+        except WorkerCrashed as exc:  # out of its memory limit, or a crash: not the client's
+            raise HttpError(
+                503,
+                f"{exc} (it may have reached the server's memory limit)",
+                hint="make the query cheaper",
+            ) from None
         except ResultTooLarge as exc:
             raise HttpError(422, exc.message, exc.hint) from None
         except SdgkgError as exc:
@@ -418,7 +425,10 @@ class Site:
             raise HttpError(
                 406, "this resource is available as text/html, text/turtle or application/ld+json"
             )
-        description = describe(self.store, iri_for_path(path), self.max_rows)
+        iri = iri_for_path(path)
+        if not is_iri(iri):  # a space, a '<', bytes that are not UTF-8: no such resource
+            raise HttpError(404, f"no resource is named {path!r}")
+        description = describe(self.store, iri, self.max_rows)
         if not description.exists:
             raise HttpError(404, f"the graph has nothing about {iri_for_path(path)}")
         headers = VARY if negotiated else {}

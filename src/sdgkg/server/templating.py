@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from sdgkg.namespaces import PREFIXES, compact
-from sdgkg.server.pages import PAGE_SIZES, local_path, query_url, with_lang
+from sdgkg.server.pages import PAGE_SIZES, linkable, local_path, query_url, with_lang
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _BACKTICKS = re.compile(r"`([^`\n]+)`")
@@ -47,6 +47,7 @@ def _environment() -> Environment:
     environment.filters.update(code=code_spans, json_script=json_script, compact=compact)
     environment.globals.update(
         local_path=local_path,
+        linkable=linkable,
         with_lang=with_lang,
         query_url=query_url,
         page_sizes=PAGE_SIZES,

@@ -25,6 +25,7 @@ from typing import Any
 
 from sdgkg.errors import WorkerCrashed, WorkerTimeout
 from sdgkg.parallel import usable_cores
+from sdgkg.safety.sandbox import deny_network, limit_memory
 
 Handler = Callable[[Any], Any]
 MOST_WORKERS = 16
@@ -61,12 +62,12 @@ class WorkerPool:
     """`size` worker processes that run `handler(job)`; `run` returns its value or raises
     what it raised, WorkerTimeout past `timeout` seconds, WorkerCrashed if the worker died."""
 
-    def __init__(self, handler: Handler, size: int = 2) -> None:
+    def __init__(self, handler: Handler, size: int = 2, max_memory: int | None = None) -> None:
         self._zygote, child = socket.socketpair()
         self._zygote_pid = os.fork()
         if self._zygote_pid == 0:
             self._zygote.close()
-            _zygote_main(child, handler)
+            _zygote_main(child, handler, max_memory)
         child.close()
         self._lock = threading.Lock()
         self._idle: queue.Queue[_Worker] = queue.Queue()
@@ -121,9 +122,13 @@ class WorkerPool:
             worker.conn.close()
 
 
-def _zygote_main(sock: socket.socket, handler: Handler) -> None:
+def _zygote_main(sock: socket.socket, handler: Handler, max_memory: int | None) -> None:
     _quiet_signals()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps killed workers
+    # Whatever a query says, a worker cannot open an internet socket (inherited by each fork),
+    # and cannot grow past the memory limit (it dies; the server answers 503).
+    deny_network()
+    limit_memory(max_memory)
     while sock.recv(1):
         mine, theirs = socket.socketpair()
         pid = os.fork()

@@ -58,6 +58,9 @@ class Dataset:
 
     default: tuple[str, ...] = ()
     named: tuple[str, ...] = ()
+    # The query's own FROM / FROM NAMED clauses say which graphs it reads: the union option
+    # would override them, so it is left off.
+    in_query: bool = False
 
 
 class EmbeddedEngine:
@@ -133,7 +136,7 @@ class EmbeddedEngine:
         if dataset.default or dataset.named:
             options["default_graph"] = [ox.NamedNode(iri) for iri in dataset.default]
             options["named_graphs"] = [ox.NamedNode(iri) for iri in dataset.named]
-        else:
+        elif not dataset.in_query:
             options["use_default_graph_as_union"] = True
         if bindings:
             options["substitutions"] = {ox.Variable(k): to_oxigraph(v) for k, v in bindings.items()}

@@ -96,6 +96,8 @@ def read_new_facts(path: Path, shown: str) -> list[ox.Triple]:
         triples = [quad.triple for quad in ox.parse(data, format=fmt)]
     except SyntaxError as exc:
         raise InputError(syntax_message(shown, exc), hint=_syntax_hint(exc)) from None
+    except MemoryError:
+        raise token_too_long(shown) from None
     except (OSError, ValueError) as exc:
         raise InputError(f"{shown}: {exc}") from None
     check_terms(triples, data, shown)
@@ -137,8 +139,19 @@ def _load_file(store: ox.Store, path: Path, iri: str, shown: str, bulk: bool = F
         load(data, format=fmt, base_iri=iri, to_graph=graph)
     except SyntaxError as exc:
         raise InputError(syntax_message(shown, exc)) from None
+    except MemoryError:
+        raise token_too_long(shown) from None
     except (OSError, ValueError) as exc:
         raise InputError(f"{shown}: {exc}") from None
+
+
+def token_too_long(shown: str) -> InputError:
+    """The error for a file the parser gives up on: one token (a literal, an IRI) longer
+    than its 16 MiB buffer ("Reached the buffer maximal size", raised as MemoryError)."""
+    return InputError(
+        f"{shown}: a single term is longer than the parser's 16 MiB limit",
+        hint="split the text; no literal of the graph needs to be that long",
+    )
 
 
 def _syntax_hint(exc: SyntaxError) -> str | None:

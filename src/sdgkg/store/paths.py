@@ -59,9 +59,37 @@ def _checked(path: Path, source: str) -> Path:
 
 
 def graph_files(root: Path) -> list[Path]:
-    """Every Turtle file of the queried graph: ontology/ and kg/, recursively, sorted by path."""
-    files = [p for sub in ("ontology", "kg") for p in (root / sub).rglob("*.ttl") if p.is_file()]
+    """Every Turtle file of the queried graph: ontology/ and kg/, recursively, sorted by path.
+
+    The one definition of "the graph's files" for every command: names starting with a dot
+    (files or folders: editor backups, a writer's temporaries, .git) are never part of it,
+    and a kg/ file that is a link to a file outside the data root is refused."""
+    files = [p for sub in ("ontology", "kg") for p in turtle_files(root / sub)]
+    for path in files:
+        _inside(root, path)
     return sorted(files, key=lambda p: p.relative_to(root).as_posix())
+
+
+def turtle_files(folder: Path) -> list[Path]:
+    """The *.ttl files under `folder`, recursively, leaving out dot-files and dot-folders."""
+    if not folder.is_dir():
+        return []
+    return [
+        path
+        for path in folder.rglob("*.ttl")
+        if path.is_file()
+        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+    ]
+
+
+def _inside(root: Path, path: Path) -> None:
+    kg = root / "kg"
+    if path.is_relative_to(kg) and not path.resolve().is_relative_to(kg.resolve()):
+        shown = path.relative_to(root).as_posix()
+        raise InputError(
+            f"{shown} is a link to {path.resolve()}, outside the data root's kg/: refused",
+            hint="copy the file into kg/ instead of linking to it",
+        )
 
 
 GENERATED_DIR = Path("kg") / "extracted"  # written by `sdgkg extract`, never by hand
@@ -77,7 +105,7 @@ def curated_files(root: Path) -> list[Path]:
 
 def shape_files(root: Path) -> list[Path]:
     """The SHACL shapes files, sorted by path."""
-    return sorted(p for p in (root / "shapes").rglob("*.ttl") if p.is_file())
+    return sorted(turtle_files(root / "shapes"))
 
 
 def query_dir(root: Path) -> Path:

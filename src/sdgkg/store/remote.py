@@ -24,19 +24,13 @@ import pyoxigraph as ox
 from sdgkg.errors import InputError, QueryError
 from sdgkg.namespaces import GRAPH_BASE, LANGUAGE_TAG, PREFIXES
 from sdgkg.rdfio.terms import Term, from_oxigraph
+from sdgkg.safety.sparql_lexer import tokens
 from sdgkg.store.engine import QueryResult, Row
 
 # The named graph `push` writes when no --graph is given.
 PUSH_GRAPH = GRAPH_BASE + "all"
 DEFAULT_TIMEOUT = 60
 
-# Tokens that matter for finding the projection and the WHERE group; strings, IRIs,
-# prefixed names and comments are matched first so that nothing inside them counts.
-_TOKEN = re.compile(
-    r'(?P<skip>"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
-    r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*|[A-Za-z_][\w.-]*:[\w.:-]*|:[\w.:-]*)"
-    r"|(?P<word>[A-Za-z]+)|(?P<var>[?$][A-Za-z0-9_]+)|(?P<brace>[{}])"
-)
 _FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 _PREFIX_DECL = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?\s*:", re.IGNORECASE)
 _SAFE_IRI = re.compile(r"^[^\s<>\"{}|^`\\]+$")
@@ -44,18 +38,19 @@ _SAFE_IRI = re.compile(r"^[^\s<>\"{}|^`\\]+$")
 
 @dataclass(frozen=True)
 class _Token:
-    kind: str
+    kind: str  # word, var or brace: what finding the projection and the WHERE group needs
     text: str
     start: int
-    end: int
 
 
 def _tokens(sparql: str) -> list[_Token]:
+    # The query screen's lexer: strings, IRIs, prefixed names and comments hide nothing.
+    kinds = {"word": "word", "var": "var"}
     found = []
-    for match in _TOKEN.finditer(sparql):
-        kind = match.lastgroup or "skip"
-        if kind != "skip":
-            found.append(_Token(kind, match.group(), match.start(), match.end()))
+    for token in tokens(sparql):
+        kind = "brace" if token.kind == "punct" and token.text in "{}" else kinds.get(token.kind)
+        if kind is not None:
+            found.append(_Token(kind, token.text, token.start))
     return found
 
 

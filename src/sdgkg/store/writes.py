@@ -57,7 +57,9 @@ def reading(root: Path) -> Iterator[None]:
     if root.resolve() in _held:
         yield
         return
-    if (root / JOURNAL_NAME).exists():
+    if (root / JOURNAL_NAME).exists() or (_strays(root) and os.access(root, os.W_OK)):
+        # A killed writer's journal or temporaries: finish or drop them first (under the
+        # exclusive lock, so no running writer's temporaries are taken for strays).
         with locked(root):
             pass
     with _flock(root, fcntl.LOCK_SH, required=False):

@@ -26,7 +26,6 @@ results equal those of a full run.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +38,7 @@ from rdflib.collection import Collection
 from sdgkg.namespaces import RDF_TYPE, SH
 from sdgkg.rdfio.ntriples import bytes_written
 from sdgkg.rdfio.terms import Term
+from sdgkg.safety.sparql_lexer import normalise
 from sdgkg.store.graph import load_extra
 from sdgkg.validation.report import ValidationReport, merged_with
 from sdgkg.validation.shacl import data_graph, run_shacl
@@ -165,20 +165,16 @@ def sparql_reads(text: str, prefixes: dict[str, str]) -> tuple[set[str], set[str
     return forward, backward
 
 
-_TOKEN = re.compile(
-    r"[$?]\w+|<[^<>\s]*>|\"(?:[^\"\\]|\\.)*\"(?:@[\w-]+|\^\^\S+)?|[A-Za-z][\w-]*:[\w.-]*\w"
-    r"|[A-Za-z][\w-]*:|-?\d+(?:\.\d+)?|\ba\b|[.;,{}]"
-)
-_EXPRESSION = re.compile(r"\b(?:FILTER|BIND)\s*\(", re.IGNORECASE)
+# Inside a WHERE clause, the tokens that can be a triple pattern's term or separator.
+_TERM_KINDS = frozenset({"var", "iri", "string", "pname", "number"})
+_CUT = frozenset({"FILTER", "NOT", "EXISTS", "OPTIONAL", "MINUS", "UNION"})
 
 
 def _patterns(text: str) -> list[tuple[str, str, str]]:
     """The triple patterns of a SELECT's WHERE clause, abbreviations (`;` `,`) expanded."""
-    body = _without_expressions(text[text.find("{") :])
-    body = re.sub(r"\b(FILTER|NOT|EXISTS|OPTIONAL|MINUS|UNION)\b", " . ", body, flags=re.I)
     found: list[tuple[str, str, str]] = []
     terms: list[str] = []
-    for token in _TOKEN.findall(body):
+    for token in _where_terms(text):
         if token in ".{}":
             terms = []
         elif token == ";":
@@ -193,17 +189,59 @@ def _patterns(text: str) -> list[tuple[str, str, str]]:
     return found
 
 
-def _without_expressions(text: str) -> str:
-    # FILTER (...) and BIND (...) hold expressions, not patterns: cut them out, parentheses
-    # balanced (FILTER NOT EXISTS { ... } keeps its patterns).
-    while match := _EXPRESSION.search(text):
-        depth, end = 0, match.end() - 1
-        for end in range(match.end() - 1, len(text)):
-            depth += {"(": 1, ")": -1}.get(text[end], 0)
+def _where_terms(text: str) -> list[str]:
+    """The WHERE clause as terms and separators (read with the query screen's lexer):
+    FILTER (...) and BIND (...) hold expressions, not patterns, and are cut out; a keyword
+    that starts another group separates patterns (FILTER NOT EXISTS { ... } keeps its own)."""
+    _normal, tokens = normalise(text)
+    start = next((i for i, t in enumerate(tokens) if t.kind == "punct" and t.text == "{"), None)
+    out: list[str] = []
+    index = len(tokens) if start is None else start
+    while index < len(tokens):
+        token = tokens[index]
+        upper = token.text.upper() if token.kind == "word" else ""
+        if upper in ("FILTER", "BIND") and _next_is(tokens, index + 1, "("):
+            index = _after_parentheses(tokens, index + 1)
+            out.append(".")
+            continue
+        if upper in _CUT:
+            out.append(".")
+        elif token.kind == "string" and _next_is(tokens, index + 1, "^^"):
+            out.append(token.text + "^^" + _text(tokens, index + 2))
+            index += 2
+        elif (
+            token.kind == "string" and index + 1 < len(tokens) and tokens[index + 1].kind == "lang"
+        ):
+            out.append(token.text + tokens[index + 1].text)
+            index += 1
+        elif (
+            token.kind in _TERM_KINDS
+            or (token.kind == "word" and token.text == "a")
+            or token.kind == "punct"
+            and token.text in ".;,{}"
+        ):
+            out.append(token.text)
+        index += 1
+    return out
+
+
+def _next_is(tokens: Sequence[Any], index: int, text: str) -> bool:
+    return index < len(tokens) and tokens[index].kind == "punct" and tokens[index].text == text
+
+
+def _text(tokens: Sequence[Any], index: int) -> str:
+    return tokens[index].text if index < len(tokens) else ""
+
+
+def _after_parentheses(tokens: Sequence[Any], index: int) -> int:
+    """The index after the `)` that closes the `(` at `index`."""
+    depth = 0
+    for at in range(index, len(tokens)):
+        if tokens[at].kind == "punct" and tokens[at].text in "()":
+            depth += 1 if tokens[at].text == "(" else -1
             if depth == 0:
-                break
-        text = text[: match.start()] + " . " + text[end + 1 :]
-    return text
+                return at + 1
+    return len(tokens)
 
 
 def _expand_name(name: str, prefixes: dict[str, str]) -> str:
