@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,11 +19,8 @@ from sdgkg.remote import PUSH_GRAPH, RemoteEngine, bind_values, push_graph, with
 from sdgkg.terms import Term
 from tests.conftest import REPO
 from tests.peers import Peer, free_port
+from tests.tools import require_tool
 
-OXIGRAPH = shutil.which("oxigraph")
-pytestmark = pytest.mark.skipif(
-    OXIGRAPH is None, reason="the oxigraph server (PyPI package oxigraph) is not installed"
-)
 NAMES = [q.name for q in list_queries(REPO)]
 
 
@@ -32,10 +28,11 @@ NAMES = [q.name for q in list_queries(REPO)]
 def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """An Oxigraph server on a free port holding the pushed graph, both in PUSH_GRAPH and in
     its default graph; yields its base URL."""
+    oxigraph = require_tool("oxigraph", wanted_by=__name__)
     folder = tmp_path_factory.mktemp("oxigraph")
     port = free_port()
     peer = Peer(
-        [str(OXIGRAPH), "serve", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}"],
+        [oxigraph, "serve", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}"],
         folder / "server.log",
     )
     base = f"http://127.0.0.1:{port}"
@@ -233,10 +230,11 @@ def test_gsp_endpoint_really_holds_the_graph(oxigraph: str) -> None:
 
 def test_union_default_graph_server_needs_no_graph_option(tmp_path: Path) -> None:
     # The README's other way: the server reads all named graphs as its default graph.
+    oxigraph = require_tool("oxigraph", wanted_by=__name__)
     port = free_port()
     peer = Peer(
         [
-            str(OXIGRAPH),
+            oxigraph,
             "serve",
             "--location",
             str(tmp_path / "db"),
