@@ -301,18 +301,38 @@ def stats(
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")] = (
         ReportFormat.TEXT
     ),
+    timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--timeout",
+            metavar="SECONDS",
+            min=0,
+            help="Stop after SECONDS (0: no limit). Default: $SDGKG_QUERY_TIMEOUT or 30.",
+        ),
+    ] = None,
 ) -> None:
-    """Summarise the graph: triples, entities by class, labels by language, evidence.
+    """Summarise the graph: triples, entities by class, labels by kind and language, curated
+    and candidate statements, evidence.
 
     \b
     Examples:
       sdgkg stats
       sdgkg stats --format json
     """
-    from sdgkg.graph import load_graph
+    from sdgkg.index import query_store
+    from sdgkg.limits import QueryLimits, QueryTimeout
+    from sdgkg.progress import Progress
     from sdgkg.stats import graph_stats, render_json, render_text
 
-    summary = graph_stats(load_graph(_root(ctx)))
+    limits = QueryLimits.resolve(timeout, 0)
+    with Progress("stats") as progress:
+        progress.step("loading the graph")
+        store = query_store(_root(ctx))
+        try:
+            summary = graph_stats(store, limits=limits, on_step=progress.step)
+        except QueryTimeout as exc:
+            progress.done()
+            _stop_now(exc)
     _emit(render_json(summary) if fmt is ReportFormat.JSON else render_text(summary))
 
 
