@@ -2,8 +2,8 @@
 
 Nothing is shown for work that ends within `delay` seconds (2 by default), nor when stderr is
 not a terminal (a pipe, a file, a test runner), so scripts and quick commands see no noise.
-Once the delay has passed, the current step is shown and each later step replaces it on the
-same line; `done()` clears the line.
+Once the delay has passed, the current step and the seconds so far are shown, refreshed every
+second, and each later step replaces it on the same line; `done()` clears the line.
 """
 
 from __future__ import annotations
@@ -24,25 +24,30 @@ class Progress:
         self,
         name: str,
         stream: TextIO | None = None,
-        delay: float = DELAY,
+        delay: float | None = None,
         enabled: bool | None = None,
     ) -> None:
         self.name = name
         self.stream = stream or sys.stderr
         self.enabled = _is_terminal(self.stream) if enabled is None else enabled
-        self.delay = delay
+        self.delay = DELAY if delay is None else delay
         self._step = ""
         self._shown = False
         self._started = time.monotonic()
         self._lock = threading.Lock()
-        self._timer: threading.Timer | None = None
+        self._stopped = threading.Event()
 
     def __enter__(self) -> Progress:
         if self.enabled:
-            self._timer = threading.Timer(self.delay, self._show)
-            self._timer.daemon = True
-            self._timer.start()
+            threading.Thread(target=self._tick, name="sdgkg-progress", daemon=True).start()
         return self
+
+    def _tick(self) -> None:
+        if self._stopped.wait(self.delay):
+            return
+        while not self._stopped.is_set():
+            self._show()
+            self._stopped.wait(1.0)
 
     def __exit__(
         self,
@@ -61,7 +66,7 @@ class Progress:
 
     def _show(self) -> None:
         with self._lock:
-            if not self._step:
+            if not self._step or self._stopped.is_set():
                 return
             elapsed = time.monotonic() - self._started
             self.stream.write(f"\r\033[K{self.name}: {self._step} ({elapsed:.0f} s)")
@@ -70,8 +75,7 @@ class Progress:
 
     def done(self) -> None:
         """Stop showing progress and clear the line if anything was shown."""
-        if self._timer:
-            self._timer.cancel()
+        self._stopped.set()
         with self._lock:
             if self._shown:
                 self.stream.write("\r\033[K")
