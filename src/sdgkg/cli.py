@@ -19,12 +19,20 @@ from typing import Annotated, Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
+from sdgkg.cli_support import UsageError, complete_param_names, complete_query_names, one_line
 from sdgkg.errors import SdgkgError
 from sdgkg.formats import ExportFormat, ResultFormat
 
 
 class _FunnelGroup(TyperGroup):
-    """The one error funnel: a library error becomes `Error: ...` (+ `Hint: ...`) on stderr."""
+    """The one error funnel: a library error or a usage error becomes `Error: ...` (+ `Hint:
+    ...`) on stderr, one line each."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)
+        except UsageError as exc:  # an option of `sdgkg` itself
+            raise one_line(exc) from None
 
     def invoke(self, ctx: Any) -> Any:
         from sdgkg.netguard import offline  # every command works offline unless it opts in
@@ -32,6 +40,8 @@ class _FunnelGroup(TyperGroup):
         try:
             with offline():
                 return super().invoke(ctx)
+        except UsageError as exc:  # a command's arguments, or no such command
+            raise one_line(exc) from None
         except SdgkgError as exc:
             _fail(ctx, exc.message, exc.hint, exc.exit_code)
         except OSError as exc:  # e.g. stdout closed, disk full: still one line
@@ -49,7 +59,8 @@ app = typer.Typer(
     cls=_FunnelGroup,
     name="sdgkg",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion: bash, zsh, fish
+    context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     help="Query, export, validate and summarise the sdgkg knowledge graph "
@@ -124,13 +135,19 @@ def query(
     query: Annotated[
         str,
         typer.Argument(
-            metavar="NAME|FILE|SPARQL", help="A query NAME, a .rq FILE, or SPARQL text."
+            metavar="NAME|FILE|SPARQL",
+            help="A query NAME, a .rq FILE, or SPARQL text.",
+            autocompletion=complete_query_names,
         ),
     ],
     param: Annotated[
         list[str] | None,
         typer.Option(
-            "--param", "-p", metavar="NAME=VALUE", help="Bind a parameter: NAME=VALUE (repeatable)."
+            "--param",
+            "-p",
+            metavar="NAME=VALUE",
+            help="Bind a parameter: NAME=VALUE (repeatable).",
+            autocompletion=complete_param_names,
         ),
     ] = None,
     fmt: Annotated[
@@ -202,6 +219,12 @@ def query(
         from sdgkg.export import load_context
 
         context = load_context(root)
+    if chosen is ResultFormat.TABLE and _interactive():  # fitted to the terminal; a pipe: plain
+        from sdgkg.cli_support import terminal_width
+        from sdgkg.results import render_table
+
+        _emit(render_table(result, width=terminal_width()))
+        return
     _emit(render(result, chosen, context))
 
 
@@ -251,8 +274,11 @@ def export(
       sdgkg export --format trig      (one named graph per source file)
     """
     from sdgkg.export import export_graph, write_atomically
+    from sdgkg.progress import Progress
 
-    data = export_graph(fmt, _root(ctx))
+    with Progress("export") as progress:
+        progress.step(f"writing {fmt.value}")
+        data = export_graph(fmt, _root(ctx))
     if output is None:
         _emit(data)
     else:
@@ -265,7 +291,7 @@ def validate(
     files: Annotated[
         list[Path] | None,
         typer.Argument(
-            metavar="FILE",
+            metavar="[FILE]...",
             help="New RDF files to check together with the graph.",
             show_default=False,
         ),
@@ -284,8 +310,11 @@ def validate(
       sdgkg validate new-facts.ttl --format json
     """
     from sdgkg import validation
+    from sdgkg.progress import Progress
 
-    report = validation.validate(_root(ctx), files or [])
+    with Progress("validate") as progress:
+        progress.step("checking the shapes")
+        report = validation.validate(_root(ctx), files or [])
     renderers = {
         ValidateFormat.TEXT: validation.render_text,
         ValidateFormat.TURTLE: validation.render_turtle,
@@ -342,7 +371,7 @@ def extract(
     files: Annotated[
         list[Path] | None,
         typer.Argument(
-            metavar="FILE",
+            metavar="[FILE]...",
             help="Articles (UTF-8 text). Default: the source files the graph records.",
             show_default=False,
         ),
@@ -460,7 +489,7 @@ def add(
     ctx: typer.Context,
     files: Annotated[
         list[Path],
-        typer.Argument(metavar="FILE", help="RDF files with the new facts and their evidence."),
+        typer.Argument(metavar="FILE...", help="RDF files with the new facts and their evidence."),
     ],
     remove: Annotated[
         list[Path] | None,
@@ -493,9 +522,12 @@ def add(
       sdgkg add new-source.ttl --to kg/sources.ttl
     """
     from sdgkg.curation import add_facts, render_changes
+    from sdgkg.progress import Progress
     from sdgkg.validation import render_text
 
-    result = add_facts(files, _root(ctx), remove=remove or [], to=to, dry_run=dry_run)
+    with Progress("add") as progress:
+        progress.step("validating the changed graph")
+        result = add_facts(files, _root(ctx), remove=remove or [], to=to, dry_run=dry_run)
     if not result.conforms:
         _emit(render_text(result.report))
         raise typer.Exit(1)

@@ -34,7 +34,10 @@ _NAME = re.compile(r"^[\w-]+(/[\w-]+)*$")
 _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _ABSOLUTE_IRI = re.compile(r"^(https?://|urn:|file:|mailto:)[^\s<>\"{}|\\^`]*$")
 _LANGUAGE = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
+_PREFIXED_NAME = re.compile(r"^([A-Za-z][\w.-]*)?:[^/]")
 OPTIONAL, REQUIRED = "-", "!"
+# The languages of the graph's labels and texts (sdgkg.inputs refuses any other tag).
+LANGUAGES = ("kk", "en", "ru")
 
 
 class ParamType(StrEnum):
@@ -202,7 +205,17 @@ def _typed_term(param: Param, value: str) -> Term:
             raise QueryError(f"parameter {param.name}: '{value}' is not an integer") from None
     if param.type is ParamType.LANGUAGE and not _LANGUAGE.match(value):
         raise QueryError(f"parameter {param.name}: '{value}' is not a language tag like en or kk")
+    if param.type is ParamType.LANGUAGE and value.lower() not in LANGUAGES:
+        raise QueryError(
+            f"parameter {param.name}: the graph has no '{value}' labels",
+            hint=f"give one of {', '.join(LANGUAGES)}",
+        )
     return Term.literal(value.lower() if param.type is ParamType.LANGUAGE else value)
+
+
+def accepted_values(param: Param) -> tuple[str, ...]:
+    """The values a parameter accepts when they are few (a language: kk, en, ru), else ()."""
+    return LANGUAGES if param.type is ParamType.LANGUAGE else ()
 
 
 def _iri(name: str, value: str) -> str:
@@ -210,6 +223,14 @@ def _iri(name: str, value: str) -> str:
         iri: str | None = value[1:-1]
     else:
         iri = expand(value) or (value if _ABSOLUTE_IRI.match(value) else None)
+    prefixed = _PREFIXED_NAME.match(value)
+    if iri is None and prefixed and not _ABSOLUTE_IRI.match(value):
+        from sdgkg.namespaces import PREFIXES
+
+        raise QueryError(
+            f"parameter {name}: unknown prefix '{prefixed.group(1) or ''}' in '{value}'",
+            hint=f"known prefixes: {', '.join(sorted(PREFIXES))}; or give the full <IRI>",
+        )
     if iri is None or not _ABSOLUTE_IRI.match(iri):
         raise QueryError(
             f"parameter {name}: '{value}' is not an IRI",
