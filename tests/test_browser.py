@@ -48,9 +48,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     ):
         options.add_argument(flag)
     log = tmp_path_factory.mktemp("chromedriver") / "chromedriver.log"
-    driver = webdriver.Chrome(
-        service=Service(chromedriver, log_output=str(log)), options=options
-    )
+    driver = webdriver.Chrome(service=Service(chromedriver, log_output=str(log)), options=options)
     driver.set_page_load_timeout(30)
     try:
         yield driver

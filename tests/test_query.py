@@ -135,7 +135,7 @@ def test_query_from_a_file_and_from_text(sdgkg, root):
 def test_sparql_syntax_error_is_one_line(sdgkg):
     result = sdgkg("query", "SELECT ?x WHERE { ?x }")
     assert result.exit_code == 2
-    assert result.stderr.startswith("Error: invalid SPARQL: ")
+    assert result.stderr.startswith("Error: invalid SPARQL at line 1, column ")
     assert result.stderr.count("\n") == 1
 
 

@@ -22,6 +22,9 @@ from tests.peers import Peer, free_port
 from tests.tools import require_tool
 
 NAMES = [q.name for q in list_queries(REPO)]
+# Values for required parameters, and the queries that answer nothing on a complete graph.
+EXAMPLE_PARAMS = {"search": {"text": "Алматыда"}}
+EMPTY_ON_THE_REAL_GRAPH = {"label-coverage"}
 
 
 @pytest.fixture(scope="module")
@@ -73,11 +76,12 @@ def test_every_named_query_gives_the_embedded_rows(
     name: str, oxigraph: str, embedded: object
 ) -> None:
     remote = RemoteEngine(oxigraph + "/query", default_graph=PUSH_GRAPH)
-    expected = run_query(name, root=REPO, engine=embedded)  # type: ignore[arg-type]
-    got = run_query(name, root=REPO, engine=remote)
+    params = EXAMPLE_PARAMS.get(name, {})
+    expected = run_query(name, params, root=REPO, engine=embedded)  # type: ignore[arg-type]
+    got = run_query(name, params, root=REPO, engine=remote)
     text = resolve_query(name, REPO).text
     assert _same(got, text) == _same(expected, text)
-    if not name.startswith("checks/"):
+    if not name.startswith("checks/") and name not in EMPTY_ON_THE_REAL_GRAPH:
         assert got.rows, "a named query should answer something on the real graph"
 
 

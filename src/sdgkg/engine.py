@@ -92,8 +92,9 @@ def syntax_error(sparql: str, exc: SyntaxError) -> QueryError:
             f"{match.group(1).upper()} is an update; sdgkg only runs read-only queries",
             hint="use SELECT, ASK, CONSTRUCT or DESCRIBE",
         )
-    message = " ".join(str(exc.msg if exc.msg else exc).split())
-    return QueryError(f"invalid SPARQL: {message}")
+    from sdgkg.sparql_errors import explain  # the position and a message in words
+
+    return explain(sparql, str(exc.msg if exc.msg else exc))
 
 
 def materialize(

@@ -6,9 +6,10 @@ Header lines, before the SPARQL::
     #+ description: The centre's names in Kazakh, English and Russian.
     #+ param: lang | language | - | Only names in this language tag.
 
-A param line is `NAME | TYPE | DEFAULT | DESCRIPTION`; TYPE is iri, string, language or
-integer; DEFAULT `-` leaves the variable unbound, `!` makes the parameter required, anything
-else is bound when the user gives no value. Other `#+` keys (e.g. grlc's) are ignored.
+A param line is `NAME | TYPE | DEFAULT | DESCRIPTION`; TYPE is iri, string, language (kk, en
+or ru), integer or search (words, bound as a regular expression, see sdgkg.search); DEFAULT `-`
+leaves the variable unbound, `!` makes the parameter required, anything else is bound when the
+user gives no value. Other `#+` keys (e.g. grlc's) are ignored.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ class ParamType(StrEnum):
     STRING = "string"
     LANGUAGE = "language"
     INTEGER = "integer"
+    SEARCH = "search"  # words, bound as a regular expression that meets their inflected forms
 
 
 @dataclass(frozen=True)
@@ -203,6 +205,10 @@ def _typed_term(param: Param, value: str) -> Term:
             return Term.literal(str(int(value)), XSD + "integer")
         except ValueError:
             raise QueryError(f"parameter {param.name}: '{value}' is not an integer") from None
+    if param.type is ParamType.SEARCH:
+        from sdgkg.search import search_pattern
+
+        return Term.literal(search_pattern(value))
     if param.type is ParamType.LANGUAGE and not _LANGUAGE.match(value):
         raise QueryError(f"parameter {param.name}: '{value}' is not a language tag like en or kk")
     if param.type is ParamType.LANGUAGE and value.lower() not in LANGUAGES:

@@ -131,7 +131,6 @@ def render_table(result: QueryResult, width: int | None = None) -> str:
 
 
 _GAP = 2  # spaces between columns
-_NARROWEST = 8  # a column is never narrowed below this (or its own width, if less)
 
 
 def fitted_widths(widths: list[int], total: int) -> list[int]:
@@ -149,7 +148,7 @@ def fitted_widths(widths: list[int], total: int) -> list[int]:
         if not narrow:
             for rank, i in enumerate(sorted(wide)):  # the last columns get the spare ones
                 extra = 1 if rank >= len(wide) - spare else 0
-                fitted[i] = max(share + extra, min(widths[i], _NARROWEST))
+                fitted[i] = max(share + extra, 1)  # a table too wide for even that overflows
             break
         wide -= narrow
     return fitted
