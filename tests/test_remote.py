@@ -58,7 +58,7 @@ def embedded() -> object:
 def _same(result: QueryResult, text: str = "") -> tuple[object, ...]:
     # Row order is only fixed up to ties of ORDER BY, and SPARQL leaves the order of the
     # values GROUP_CONCAT joins to the engine: compare rows sorted, concatenations as sets.
-    joined = re.findall(r"GROUP_CONCAT\(.*?SEPARATOR=\"(.*?)\"\) AS \?(\w+)", text)
+    joined = re.findall(r"GROUP_CONCAT\(.*?SEPARATOR=\"([^\"]*)\"\).*? AS \?(\w+)", text)
     rows = [list(row) for row in result.rows]
     for separator, name in joined:
         column = result.variables.index(name)
@@ -256,3 +256,50 @@ def test_union_default_graph_server_needs_no_graph_option(tmp_path: Path) -> Non
         assert result == run_query("countries-served", root=REPO)
     finally:
         peer.stop()
+
+
+def test_an_empty_default_graph_without_graph_is_pointed_out(tmp_path: Path) -> None:
+    # A server that keeps the pushed graph in its named graph and reads an empty default graph:
+    # 0 rows and exit 0 as before, and a warning on stderr saying to name the graph.
+    oxigraph = require_tool("oxigraph", wanted_by=__name__)
+    port = free_port()
+    db = str(tmp_path / "db")
+    peer = Peer(
+        [oxigraph, "serve", "--location", db, "--bind", f"127.0.0.1:{port}"], tmp_path / "log"
+    )
+    base = f"http://127.0.0.1:{port}"
+    runner = CliRunner()
+    try:
+        peer.wait_for(base + "/query?query=ASK%7B%7D")
+        push_graph(base + "/store", root=REPO)
+        alone = runner.invoke(
+            app, ["--root", str(REPO), "query", "pillars", "--endpoint", base + "/query"]
+        )
+        assert alone.exit_code == 0 and alone.stdout.splitlines() == ["position,pillar,name"]
+        assert alone.stderr.startswith(f"Warning: the default graph of {base}/query is empty;")
+        assert "--graph IRI" in alone.stderr
+        named = runner.invoke(
+            app,
+            [
+                "--root",
+                str(REPO),
+                "query",
+                "pillars",
+                "--endpoint",
+                base + "/query",
+                "--graph",
+                PUSH_GRAPH,
+            ],
+        )
+        assert named.exit_code == 0 and named.stderr == "" and len(named.stdout.splitlines()) == 4
+    finally:
+        peer.stop()
+
+
+def test_the_readme_push_example_counts_the_triples_push_sends() -> None:
+    shown = re.search(
+        r"Pushed (\d+) triples to <", (REPO / "README.md").read_text(encoding="utf-8")
+    )
+    from sdgkg import export_graph
+
+    assert shown and int(shown.group(1)) == export_graph("nt", REPO).count(b"\n")

@@ -213,6 +213,15 @@ def query(
         result = run_query(query, parse_assignments(param or []), root, engine, limits)
     except QueryTimeout as exc:
         _stop_now(exc)
+    answered = result.rows or result.triples or result.boolean
+    # No rows from a server read without --graph: most likely the data sits in a named graph.
+    if engine is not None and not graph and not answered and engine.looks_empty():
+        typer.echo(
+            f"Warning: the default graph of {endpoint} is empty; if the data is in a named "
+            "graph, name it with --graph IRI (sdgkg push writes <https://w3id.org/sdgkg/"
+            "graph/all>)",
+            err=True,
+        )
     chosen = fmt or default_format(result, _interactive())
     context = None
     if chosen is ResultFormat.JSONLD:
