@@ -27,6 +27,7 @@ INSTALL = {
     "chromedriver": "apt-get install chromium-driver",
     "wrk": "apt-get install wrk",
     "virtuoso-t": "apt-get install virtuoso-opensource-7-bin",
+    "isql-vt": "apt-get install virtuoso-opensource-7-bin",
 }
 
 _missing: dict[str, set[str]] = {}  # program -> the test files that wanted it

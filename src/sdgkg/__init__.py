@@ -21,6 +21,7 @@ _EXPORTS: dict[str, str] = {
     "QueryResult": "sdgkg.engine",
     "ResultFormat": "sdgkg.results",
     "SdgkgError": "sdgkg.errors",
+    "add_facts": "sdgkg.curation",
     "Severity": "sdgkg.validation",
     "Term": "sdgkg.terms",
     "ValidationReport": "sdgkg.validation",
@@ -32,6 +33,7 @@ _EXPORTS: dict[str, str] = {
     "load_extra": "sdgkg.graph",
     "load_graph": "sdgkg.graph",
     "render": "sdgkg.results",
+    "render_report": "sdgkg.validation",
     "resolve_query": "sdgkg.queries",
     "resolve_root": "sdgkg.paths",
     "run_query": "sdgkg.queries",
@@ -39,6 +41,7 @@ _EXPORTS: dict[str, str] = {
 }
 
 if TYPE_CHECKING:
+    from sdgkg.curation import add_facts
     from sdgkg.engine import EmbeddedEngine, Engine, QueryResult
     from sdgkg.errors import InputError, QueryError, SdgkgError
     from sdgkg.export import ExportFormat, export_graph
@@ -49,7 +52,13 @@ if TYPE_CHECKING:
     from sdgkg.results import ResultFormat, render
     from sdgkg.stats import GraphStats, graph_stats
     from sdgkg.terms import Term
-    from sdgkg.validation import Severity, ValidationReport, ValidationResult, validate
+    from sdgkg.validation import (
+        Severity,
+        ValidationReport,
+        ValidationResult,
+        render_report,
+        validate,
+    )
 
 
 def __getattr__(name: str) -> Any:
@@ -82,6 +91,7 @@ __all__ = [
     "Term",
     "ValidationReport",
     "ValidationResult",
+    "add_facts",
     "bind_params",
     "export_graph",
     "graph_stats",
@@ -89,6 +99,7 @@ __all__ = [
     "load_extra",
     "load_graph",
     "render",
+    "render_report",
     "resolve_query",
     "resolve_root",
     "run_query",

@@ -13,7 +13,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from sdgkg.errors import InputError
-from sdgkg.formats import ExportFormat
+from sdgkg.formats import ExportFormat, choose
 from sdgkg.graph import load_graph
 from sdgkg.jsonld import write_jsonld
 from sdgkg.jsonld_lines import jsonld_from_ntriples
@@ -31,7 +31,7 @@ def export_graph(
     fmt: ExportFormat | str = ExportFormat.TURTLE, root: str | os.PathLike[str] | None = None
 ) -> bytes:
     """The graph (ontology/ and kg/) serialized in `fmt`; the same data gives the same bytes."""
-    fmt = ExportFormat(fmt)
+    fmt = choose(ExportFormat, fmt)
     data_root = resolve_root(root)
     if fmt in (ExportFormat.TURTLE, ExportFormat.JSONLD):
         # Fastest: regroup pyoxigraph's own N-Triples text, no Python object per triple.

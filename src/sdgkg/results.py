@@ -9,7 +9,7 @@ import pyoxigraph as ox
 
 from sdgkg.engine import QueryResult, Row
 from sdgkg.errors import QueryError
-from sdgkg.formats import ResultFormat
+from sdgkg.formats import ResultFormat, choose
 from sdgkg.serialize import to_jsonld, to_ntriples, to_turtle
 from sdgkg.terms import XSD_STRING, Term, to_oxigraph
 
@@ -35,9 +35,11 @@ def default_format(result: QueryResult, interactive: bool) -> ResultFormat:
 
 
 def render(
-    result: QueryResult, fmt: ResultFormat, jsonld_context: dict[str, Any] | None = None
+    result: QueryResult, fmt: ResultFormat | str, jsonld_context: dict[str, Any] | None = None
 ) -> bytes:
-    """The result in `fmt`; QueryError when the format does not fit the kind of result."""
+    """The result in `fmt` (a ResultFormat or its name, e.g. "csv"); InputError for an unknown
+    format, QueryError when the format does not fit the kind of result."""
+    fmt = choose(ResultFormat, fmt)
     allowed = GRAPH if result.kind == "graph" else TABULAR
     if fmt not in allowed:
         names = ", ".join(f.value for f in allowed)

@@ -231,6 +231,18 @@ def _term(node: Any) -> Term:
     return Term.iri(str(node))
 
 
+def render_report(report: ValidationReport, fmt: str = "text") -> str:
+    """The report as `fmt`: "text", "turtle" or "json" (or a ValidationFormat)."""
+    from sdgkg.formats import ValidationFormat, choose
+
+    renderers = {
+        ValidationFormat.TEXT: render_text,
+        ValidationFormat.TURTLE: render_turtle,
+        ValidationFormat.JSON: render_json,
+    }
+    return renderers[choose(ValidationFormat, fmt)](report)
+
+
 def render_text(report: ValidationReport) -> str:
     """Plain words: a summary line, then one block per result."""
     if not report.results:
