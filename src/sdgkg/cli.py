@@ -20,7 +20,7 @@ import typer
 from typer.core import TyperGroup
 
 from sdgkg.cli_support import UsageError, complete_param_names, complete_query_names, one_line
-from sdgkg.errors import SdgkgError
+from sdgkg.errors import InputError, SdgkgError
 from sdgkg.formats import ExportFormat, ResultFormat
 
 
@@ -484,8 +484,16 @@ def serve(
       sdgkg serve                      (then open http://127.0.0.1:8000/)
       sdgkg serve --port 8080 --timeout 5 --max-rows 1000
     """
+    import os
+
     from sdgkg.server import Limits, ServerConfig
     from sdgkg.server import serve as run_server
+
+    if not hasattr(os, "fork"):  # query workers are forked from a copy holding the graph
+        raise InputError(
+            "sdgkg serve needs os.fork, which this system lacks",
+            hint="it runs on POSIX systems (Linux, macOS); query, export and validate work here",
+        )
 
     limits = Limits(timeout=timeout, max_rows=max_rows)
     hosts = tuple(allow_host or ())
