@@ -97,8 +97,14 @@ def test_show_completion_prints_the_script_for_each_shell(shell):
     assert done.returncode == 0 and "_SDGKG_COMPLETE" in done.stdout
 
 
-def test_install_completion_is_offered():
+def test_install_completion_writes_the_script_for_the_shell(tmp_path):
     assert "--install-completion" in sdgkg("-h").stdout
+    home = {"HOME": str(tmp_path), "SHELL": "/bin/bash"}
+    done = sdgkg("--install-completion", "bash", env=home)
+    assert done.returncode == 0, done.stderr
+    scripts = list(tmp_path.rglob("sdgkg*"))
+    assert scripts and "_SDGKG_COMPLETE" in scripts[0].read_text()
+    assert str(scripts[0].relative_to(tmp_path)) in (tmp_path / ".bashrc").read_text()
 
 
 def _result(rows: list[tuple[str, ...]]) -> QueryResult:

@@ -209,10 +209,15 @@ def query(
 
         allow_url(endpoint or "")  # the one server this command talks to
         engine = remote_engine(endpoint, graph)
-    try:
-        result = run_query(query, parse_assignments(param or []), root, engine, limits)
-    except QueryTimeout as exc:
-        _stop_now(exc)
+    from sdgkg.progress import Progress
+
+    with Progress("query") as progress:
+        progress.step("running the query" + (f" on {endpoint}" if endpoint else ""))
+        try:
+            result = run_query(query, parse_assignments(param or []), root, engine, limits)
+        except QueryTimeout as exc:
+            progress.done()  # clear the line before the error
+            _stop_now(exc)
     answered = result.rows or result.triples or result.boolean
     # No rows from a server read without --graph: most likely the data sits in a named graph.
     if engine is not None and not graph and not answered and engine.looks_empty():
