@@ -6,11 +6,14 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from sdgkg import QueryError, run_query
 from sdgkg.cli import app
 from sdgkg.search import search_pattern
+from sdgkg.sparql_errors import explain
 from tests.conftest import REPO
 
 KG = "https://w3id.org/sdgkg/id/"
@@ -130,3 +133,12 @@ def test_label_coverage_names_the_missing_labels(root):
     found = [(row[0].value, row[1].value) for row in result.rows]
     assert found == [(KG + "almaty", "ru")]
     assert run_query(query, {"lang": "kk"}, root).rows == ()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="SELECTWHERBYORDGUP?x{}()[]<>\"'#@&:.;,* \n", max_size=40))
+def test_any_text_gets_a_position_and_a_message_never_a_traceback(text):
+    error = explain(text, "error at 1:1: expected something")
+    assert error.message == "the query is empty" or error.message.startswith(
+        "invalid SPARQL at line "
+    )

@@ -55,7 +55,10 @@ def explain(sparql: str, parser_message: str) -> QueryError:
     if not match:
         return QueryError(f"invalid SPARQL: {' '.join(parser_message.split())}")
     line, column, expected = int(match.group(1)), int(match.group(2)), match.group(3)
-    found = _what(sparql, line, column, expected)
+    try:
+        found = _what(sparql, line, column, expected)
+    except (ValueError, IndexError, AttributeError):  # a reading this module missed: the plain one
+        found = _Found("the parser stopped here")
     line, column = found.position or (line, column)
     return QueryError(
         f"invalid SPARQL at line {line}, column {column}: {found.message}", found.hint
@@ -107,8 +110,9 @@ def _what(sparql: str, line: int, column: int, expected: str) -> _Found:
 def _missing_by(sparql: str) -> _Found | None:
     """ORDER or GROUP without BY, a common slip."""
     words = _bare_words(sparql)
-    for (word, at), following in zip(words, [*words[1:], ("", len(sparql))], strict=True):
-        if word.upper() in ("ORDER", "GROUP") and following[0].upper() != "BY":
+    for index, (word, at) in enumerate(words):
+        following = words[index + 1][0] if index + 1 < len(words) else ""
+        if word.upper() in ("ORDER", "GROUP") and following.upper() != "BY":
             return _Found(f"{word.upper()} must be followed by BY", position=_position(sparql, at))
     return None
 
