@@ -28,7 +28,7 @@ def test_a_long_step_is_shown_on_a_terminal_and_cleared():
     reader, stream = _terminal()
     with Progress("export", stream=stream, delay=0.2) as progress:  # type: ignore[arg-type]
         progress.step("writing turtle")
-        time.sleep(0.5)
+        time.sleep(1.0)  # the ticker shows it after 0.2 s, even on a busy machine
         progress.step("writing the second half")
     shown = _read(reader)
     assert "export: writing turtle (0 s)" in shown

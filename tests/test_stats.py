@@ -180,7 +180,7 @@ def test_stats_time_grows_linearly(tmp_path):
         started = time.perf_counter()
         graph_stats(store)
         seconds[size] = time.perf_counter() - started
-    assert seconds["100k"] < max(30 * seconds["10k"], 2.0), seconds
+    assert seconds["100k"] < max(30 * seconds["10k"], 5.0), seconds
 
 
 @pytest.mark.skipif(generate is None, reason="bench/ is not in this installation")
