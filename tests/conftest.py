@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from sdgkg.cli import app
+from tests.tools import pytest_terminal_summary  # noqa: F401  (the skipped-tests section)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parent.parent

@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.tools import find_tool, require_tool
+
 REPO = Path(__file__).resolve().parent.parent
 BENCH = REPO / "bench" / "run.py"
+pytestmark = pytest.mark.skipif(not BENCH.is_file(), reason="bench/ is not in this installation")
 
 
-@pytest.mark.skipif(not BENCH.is_file(), reason="bench/ is not in this installation")
-def test_quick_benchmark_writes_a_results_table(tmp_path):
-    oxigraph = shutil.which("oxigraph") or Path(sys.executable).with_name("oxigraph")
-    if not Path(oxigraph).exists():
-        pytest.skip("the oxigraph CLI (PyPI package oxigraph, in the test extra) is missing")
-    output = tmp_path / "RESULTS.md"
+@pytest.fixture(scope="module")
+def quick_results(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The table `bench/run.py --quick` writes (run once for this module)."""
+    require_tool("oxigraph", wanted_by=__name__)
+    output = tmp_path_factory.mktemp("bench") / "RESULTS.md"
     committed = REPO / "bench" / "RESULTS.md"
     before = committed.read_bytes() if committed.exists() else None
     done = subprocess.run(
@@ -28,18 +29,33 @@ def test_quick_benchmark_writes_a_results_table(tmp_path):
         timeout=600,
     )
     assert done.returncode == 0, done.stderr
-    text = output.read_text(encoding="utf-8")
+    assert (committed.read_bytes() if committed.exists() else None) == before  # untouched
+    return output.read_text(encoding="utf-8")
+
+
+def test_quick_benchmark_writes_a_results_table(quick_results: str) -> None:
     for work in (
         "sdgkg --help",
         "query, cold",
         "query, index built",
         "export turtle",
         "export jsonld",
+        "stats",
         "validate DELTA",
         "peak RSS",
-        "serve, req/s",
+        "serve, req/s, same query",
+        "serve, req/s, distinct query texts",
     ):
-        assert f"| {work}" in text, work
-    assert "oxigraph CLI load+query" in text and "\nMachine: " in text
-    assert "Not imported by `sdgkg query`: rdflib, pyshacl, pydantic, rich." in text
-    assert (committed.read_bytes() if committed.exists() else None) == before  # untouched
+        assert f"| {work}" in quick_results, work
+    assert "oxigraph CLI load+query" in quick_results and "\nMachine: " in quick_results
+    assert "Not imported by `sdgkg query`: rdflib, pyshacl, pydantic, rich." in quick_results
+
+
+def test_serve_rows_are_measured_with_wrk_or_say_why_not(quick_results: str) -> None:
+    serve_rows = [line for line in quick_results.splitlines() if "| serve, req/s" in line]
+    assert len(serve_rows) == 2
+    if find_tool("wrk") is None:
+        assert all("not measured: wrk is not installed" in row for row in serve_rows)
+        require_tool("wrk", wanted_by=__name__)  # skips, saying how to install it
+    assert all("req/s | oxigraph serve-read-only | " in row for row in serve_rows)
+    assert not any("not measured" in row for row in serve_rows)

@@ -5,7 +5,6 @@ to the centre's page, and keeps a screenshot in test-artifacts/."""
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,31 +12,27 @@ import pytest
 
 from tests.conftest import REPO
 from tests.peers import start_sdgkg_serve
+from tests.tools import require_tool
 
 ARTIFACTS = Path(os.environ.get("SDGKG_TEST_ARTIFACTS", REPO / "test-artifacts"))
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
 CENTRE_EN = "United Nations Regional Centre for the Sustainable Development Goals"
 SENTENCE = "Ол БҰҰ Экономикалық және әлеуметтік мәселелер департаментінің құрылымына енеді."
 
 
-def _need_browser() -> None:
-    if CHROMIUM and CHROMEDRIVER:
-        return
-    missing = "chromium" if not CHROMIUM else "chromedriver (Debian chromium-driver)"
-    if os.environ.get("CI"):
-        pytest.fail(f"{missing} is missing; .ci/run installs it")
-    pytest.skip(f"{missing} is not installed (apt-get install chromium chromium-driver)")
+def _need_browser() -> tuple[str, str]:
+    """Debian's chromium and chromium-driver (skipped, with the reason, where missing)."""
+    chromium = require_tool("chromium", "chromium-browser", wanted_by=__name__)
+    return chromium, require_tool("chromedriver", wanted_by=__name__)
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    _need_browser()
+    chromium, chromedriver = _need_browser()
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
+    options.binary_location = chromium
     profile = tmp_path_factory.mktemp("chromium-profile")
     for flag in (
         "--headless",
@@ -53,9 +48,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     ):
         options.add_argument(flag)
     log = tmp_path_factory.mktemp("chromedriver") / "chromedriver.log"
-    driver = webdriver.Chrome(
-        service=Service(str(CHROMEDRIVER), log_output=str(log)), options=options
-    )
+    driver = webdriver.Chrome(service=Service(chromedriver, log_output=str(log)), options=options)
     driver.set_page_load_timeout(30)
     try:
         yield driver

@@ -112,14 +112,14 @@ def test_a_syntax_error_is_shown_at_its_place(browser: object, server: str) -> N
     _wait(driver, "return !!document.querySelector('.cm-lintRange-error')")
     assert _editor_text(driver) == BROKEN  # the query survived the error
     message = driver.find_element(By.ID, "query-error").text  # type: ignore[attr-defined]
-    assert message.startswith("invalid SPARQL at line 4, column 1")
-    assert message.endswith("a closing ')' is missing before '}'")
-    # The marked line is the query's fourth, where the parser stopped.
+    assert message.startswith("invalid SPARQL at line 3, column 10")
+    assert message.endswith("this '(' is not closed")
+    # The marked line is the query's third, where the bracket is left open.
     lines = driver.execute_script(  # type: ignore[attr-defined]
         "return [...document.querySelectorAll('.cm-line')].map("
         "l => [l.textContent, l.classList.contains('cm-sdgkg-error-line')])"
     )
-    assert [text for text, marked in lines if marked] == ["}"]
+    assert [text for text, marked in lines if marked] == ["  FILTER (LANG(?name) = 'en'"]
     _shot(driver, "editor-error.png")
 
 

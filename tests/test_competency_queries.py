@@ -23,12 +23,14 @@ COVERED = {
     "decision-and-agreement",
     "evidence",
     "frameworks",
+    "label-coverage",
     "functions",
     "parent-chain",
     "pending-tasks",
     "people-and-roles",
     "pillars",
     "quotes",
+    "search",
     "source-summary",
 }
 
@@ -220,6 +222,51 @@ def test_evidence_for_the_parent_link_is_the_sentence_that_says_it() -> None:
             KG + "un-office-in-kazakhstan",
         ),
     ]
+
+
+def test_evidence_names_the_value_the_source_and_the_speaker() -> None:
+    columns = ("objectName", "sourceTitle", "attributedToName")
+    assert rows("evidence", *columns, predicate="org:subOrganizationOf") == [
+        (
+            "United Nations Department of Economic and Social Affairs",
+            "What task will the UN regional centre in Almaty perform",
+            "United Nations office in Kazakhstan",
+        ),
+    ]
+    assert rows("evidence", *columns, predicate="org:subOrganizationOf", lang="kk") == [
+        (
+            "БҰҰ Экономикалық және әлеуметтік мәселелер департаменті",
+            "Алматыдағы БҰҰ өңірлік орталығы қандай міндет атқарады",
+            "БҰҰ-ның Қазақстандағы өкілдігі",
+        ),
+    ]
+
+
+def test_search_meets_inflected_words_in_every_language() -> None:
+    # Алматыда ("in Almaty") finds the city's labels Алматы (kk, ru) and the sentences that
+    # name it in any form; "almaty" (lower case) finds the English label too.
+    found = rows("search", "resource", "found", "language", text="Алматыда")
+    assert (KG + "almaty", "label", "kk") in found and (KG + "almaty", "label", "ru") in found
+    assert (KG + "seed-l08-s2", "evidence", "kk") in found  # "... орталықты Алматыда ..."
+    assert (KG + "quote-guterres-almaty", "quotation", "kk") in found
+    assert (KG + "almaty", "label", "en") in rows(
+        "search", "resource", "found", "language", text="almaty"
+    )
+    # A Russian case form: Центральной Азии finds the labels written Центральная Азия.
+    russian = rows("search", "resource", "match", text="Центральной Азии", lang="ru")
+    assert (KG + "central-asia", "Центральная Азия") in russian
+    assert all("Центральн" in match for _, match in russian)
+
+
+def test_search_reads_curated_data_only() -> None:
+    # The extractor's candidate passages (kgx:) quote the same sentences; they are not cited by
+    # a curated statement, so only the curated passages (kg:) come back.
+    found = rows("search", "resource", text="Алматыда")
+    assert found and all(resource.startswith(KG) for (resource,) in found)
+
+
+def test_label_coverage_is_empty_on_the_complete_graph() -> None:
+    assert rows("label-coverage", "resource") == []
 
 
 def test_evidence_for_a_fact_from_elsewhere_names_its_source() -> None:

@@ -15,8 +15,8 @@ from sdgkg.cli import app
 from sdgkg.extract import compare, curated_store, extract, report, write
 from sdgkg.extract.documents import Passage, read_document, segment
 from sdgkg.extract.lexicon import Lexicon
-from sdgkg.extract.morphology import same_word
 from sdgkg.extract.report import summary_line
+from sdgkg.morphology import same_word
 from sdgkg.namespaces import compact
 
 REPO = Path(__file__).resolve().parent.parent

@@ -18,8 +18,8 @@ from sdgkg.extract.corpus import FACTS, MENTIONS, score_corpus, totals
 from sdgkg.extract.dates import XSD, find_dates
 from sdgkg.extract.gold import load_gold
 from sdgkg.extract.lexicon import Lexicon
-from sdgkg.extract.morphology import same_word
 from sdgkg.extract.run import curated_store
+from sdgkg.morphology import same_word
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = Path(__file__).parent / "fixtures" / "corpus"

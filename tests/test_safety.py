@@ -281,7 +281,7 @@ def test_every_command_runs_offline(
 ) -> None:
     from sdgkg.query import stats
 
-    def calls_out(*args: object) -> None:
+    def calls_out(*args: object, **kwargs: object) -> None:
         socket.create_connection(listener.getsockname(), timeout=2)
 
     monkeypatch.setattr(stats, "graph_stats", calls_out)

@@ -87,20 +87,19 @@ def test_a_syntax_error_keeps_the_query_and_says_where(site: Site) -> None:
     )
     status, page = get(site, sparql_path(query))
     assert status == 400
-    assert 'data-error-line="4" data-error-column="1"' in page
+    # The place is the bracket left open, not where the parser gave up.
+    assert 'data-error-line="3" data-error-column="10"' in page
     assert "FILTER (LANG(?name) = &#39;en&#39;" in page  # the query is still in the editor
-    assert "invalid SPARQL at line 4, column 1" in page and "\\u{" not in page
+    assert "invalid SPARQL at line 3, column 10" in page and "\\u{" not in page
+    assert "this &#39;(&#39; is not closed" in page
     status, page = get(site, sparql_path("SELECT * WHERE { ?s foo:bar ?o }"))
-    assert "the prefix &#39;foo:&#39; is not declared" in page
+    assert "unknown prefix &#39;foo:&#39;" in page
 
 
 def test_programs_get_the_error_in_words_too(site: Site) -> None:
     status, text = get(site, sparql_path("SELECT * WHERE { ?s ?p ?o "), accept="*/*")
     assert status == 400
-    assert text == (
-        "Error: invalid SPARQL at line 1, column 27: the query ends too early: "
-        "a closing '}' is missing\n"
-    )
+    assert text == "Error: invalid SPARQL at line 1, column 16: this '{' is not closed\n"
 
 
 def test_named_query_page_shows_its_sparql_and_opens_it_in_the_editor(site: Site) -> None:

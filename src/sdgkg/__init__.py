@@ -33,6 +33,7 @@ _EXPORTS: dict[str, str] = {
     "load_extra": "sdgkg.store.graph",
     "load_graph": "sdgkg.api",
     "render": "sdgkg.query.results",
+    "render_report": "sdgkg.validation.render",
     "resolve_query": "sdgkg.api",
     "resolve_root": "sdgkg.store.paths",
     "run_query": "sdgkg.api",
@@ -60,6 +61,7 @@ if TYPE_CHECKING:
     from sdgkg.store.graph import load_extra
     from sdgkg.store.paths import resolve_root
     from sdgkg.validation import Severity, ValidationReport, ValidationResult
+    from sdgkg.validation.render import render_report
 
 
 def __getattr__(name: str) -> Any:
@@ -100,6 +102,7 @@ __all__ = [
     "load_extra",
     "load_graph",
     "render",
+    "render_report",
     "resolve_query",
     "resolve_root",
     "run_query",

@@ -18,6 +18,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
+from sdgkg.cli_support import UsageError, complete_param_names, complete_query_names, one_line
 from sdgkg.errors import ExtractionFailed, InputError, QueryTimeout, SdgkgError, error_lines
 from sdgkg.formats import ExportFormat, ReportFormat, ResultFormat, ValidateFormat
 from sdgkg.safety.limits import (
@@ -32,7 +33,14 @@ from sdgkg.safety.limits import (
 
 
 class _FunnelGroup(TyperGroup):
-    """The one error funnel: a library error becomes `Error: ...` (+ `Hint: ...`) on stderr."""
+    """The one error funnel: a library error or a usage error becomes `Error: ...` (+ `Hint:
+    ...`) on stderr, one line each."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)
+        except UsageError as exc:  # an option of `sdgkg` itself
+            raise one_line(exc) from None
 
     def invoke(self, ctx: Any) -> Any:
         from sdgkg.safety.network import offline  # every command works offline unless it opts in
@@ -40,6 +48,8 @@ class _FunnelGroup(TyperGroup):
         try:
             with offline():
                 return super().invoke(ctx)
+        except UsageError as exc:  # a command's arguments, or no such command
+            raise one_line(exc) from None
         except SdgkgError as exc:
             _fail(ctx, exc.message, exc.hint, exc.exit_code)
         except OSError as exc:  # e.g. stdout closed, disk full: still one line
@@ -75,7 +85,8 @@ app = typer.Typer(
     cls=_FunnelGroup,
     name="sdgkg",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion: bash, zsh, fish
+    context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     help="Query, export, validate and summarise the sdgkg knowledge graph "
@@ -155,13 +166,19 @@ def query(
     query: Annotated[
         str,
         typer.Argument(
-            metavar="NAME|FILE|SPARQL", help="A query NAME, a .rq FILE, or SPARQL text."
+            metavar="NAME|FILE|SPARQL",
+            help="A query NAME, a .rq FILE, or SPARQL text.",
+            autocompletion=complete_query_names,
         ),
     ],
     param: Annotated[
         list[str] | None,
         typer.Option(
-            "--param", "-p", metavar="NAME=VALUE", help="Bind a parameter: NAME=VALUE (repeatable)."
+            "--param",
+            "-p",
+            metavar="NAME=VALUE",
+            help="Bind a parameter: NAME=VALUE (repeatable).",
+            autocompletion=complete_param_names,
         ),
     ] = None,
     fmt: Annotated[
@@ -221,6 +238,7 @@ def query(
       sdgkg query pillars --timeout 5 --max-rows 1000
       sdgkg query pillars --endpoint http://localhost:7878/query
     """
+    from sdgkg.progress import Progress
     from sdgkg.query.named import parse_assignments, run_query
     from sdgkg.query.results import default_format, render
 
@@ -235,27 +253,45 @@ def query(
     else:
         _deny_network()
     bindings = parse_assignments(param or [])
-    try:
-        root = _root(ctx) if engine is None or _names_a_query(query) else None
-        if _process["sandbox"]:  # a child process bounds its memory, crashes and time
-            from sdgkg.safety.isolate import run_isolated
-            from sdgkg.safety.sandbox import memory_limit
+    root = _root(ctx) if engine is None or _names_a_query(query) else None
+    with Progress("query") as progress:
+        progress.step("running the query" + (f" on {endpoint}" if endpoint else ""))
+        try:
+            if _process["sandbox"]:  # a child process bounds its memory, crashes and time
+                from sdgkg.safety.isolate import run_isolated
+                from sdgkg.safety.sandbox import memory_limit
 
-            result = run_isolated(
-                lambda: run_query(query, bindings, root, engine, limits),
-                limits.timeout,
-                memory_limit(max_memory),
-            )
-        else:
-            result = run_query(query, bindings, root, engine, limits)
-    except QueryTimeout as exc:
-        _stop_now(exc)
+                result = run_isolated(
+                    lambda: run_query(query, bindings, root, engine, limits),
+                    limits.timeout,
+                    memory_limit(max_memory),
+                )
+            else:
+                result = run_query(query, bindings, root, engine, limits)
+        except QueryTimeout as exc:
+            progress.done()  # clear the line before the error
+            _stop_now(exc)
+    answered = result.rows or result.triples or result.boolean
+    # No rows from a server read without --graph: most likely the data sits in a named graph.
+    if engine is not None and not graph and not answered and engine.looks_empty():
+        typer.echo(
+            f"Warning: the default graph of {endpoint} is empty; if the data is in a named "
+            "graph, name it with --graph IRI (sdgkg push writes <https://w3id.org/sdgkg/"
+            "graph/all>)",
+            err=True,
+        )
     chosen = fmt or default_format(result, _interactive())
     context = None
     if chosen is ResultFormat.JSONLD:
         from sdgkg.export import load_context
 
         context = load_context(_root(ctx))
+    if chosen is ResultFormat.TABLE and _interactive():  # fitted to the terminal; a pipe: plain
+        from sdgkg.cli_support import terminal_width
+        from sdgkg.query.results import render_table
+
+        _emit(render_table(result, width=terminal_width()))
+        return
     _emit(render(result, chosen, context))
 
 
@@ -310,8 +346,11 @@ def export(
       sdgkg export --format trig      (one named graph per source file)
     """
     from sdgkg.export import export_graph, write_atomically
+    from sdgkg.progress import Progress
 
-    data = export_graph(_root(ctx), fmt)
+    with Progress("export") as progress:
+        progress.step(f"writing {fmt.value}")
+        data = export_graph(_root(ctx), fmt)
     if output is None:
         _emit(data)
     else:
@@ -324,7 +363,7 @@ def validate(
     files: Annotated[
         list[Path] | None,
         typer.Argument(
-            metavar="FILE",
+            metavar="[FILE]...",
             help="New RDF files to check together with the graph.",
             show_default=False,
         ),
@@ -343,18 +382,14 @@ def validate(
       sdgkg validate new-facts.ttl --format json
       sdgkg validate new-facts.ttl --format sarif > report.sarif
     """
-    from sdgkg.validation import report as rendering
+    from sdgkg.progress import Progress
     from sdgkg.validation import validate
-    from sdgkg.validation.sarif import render_sarif
+    from sdgkg.validation.render import render_report
 
-    report = validate(_root(ctx), files or [])
-    renderers = {
-        ValidateFormat.TEXT: rendering.render_text,
-        ValidateFormat.TURTLE: rendering.render_turtle,
-        ValidateFormat.JSON: rendering.render_json,
-        ValidateFormat.SARIF: render_sarif,
-    }
-    _emit(renderers[fmt](report))
+    with Progress("validate") as progress:
+        progress.step("checking the shapes")
+        report = validate(_root(ctx), files or [])
+    _emit(render_report(report, fmt))
     raise typer.Exit(0 if report.conforms else 1)
 
 
@@ -362,18 +397,38 @@ def validate(
 def stats(
     ctx: typer.Context,
     fmt: ReportFormatOption = ReportFormat.TEXT,
+    timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--timeout",
+            metavar="SECONDS",
+            min=0,
+            help=f"Stop after SECONDS (0: no limit). "
+            f"Default: ${TIMEOUT_ENV} or {DEFAULT_TIMEOUT:g}.",
+        ),
+    ] = None,
 ) -> None:
-    """Summarise the graph: triples, entities by class, labels by language, evidence.
+    """Summarise the graph: triples, entities by class, labels by kind and language, curated
+    and candidate statements, evidence.
 
     \b
     Examples:
       sdgkg stats
       sdgkg stats --format json
     """
+    from sdgkg.progress import Progress
     from sdgkg.query.stats import graph_stats, render_json, render_text
-    from sdgkg.store.graph import load_graph
+    from sdgkg.store.index import query_store
 
-    summary = graph_stats(load_graph(_root(ctx)))
+    limits = QueryLimits.resolve(timeout, 0)
+    with Progress("stats") as progress:
+        progress.step("loading the graph")
+        store = query_store(_root(ctx))
+        try:
+            summary = graph_stats(store, limits=limits, on_step=progress.step)
+        except QueryTimeout as exc:
+            progress.done()
+            _stop_now(exc)
     _emit(render_json(summary) if fmt is ReportFormat.JSON else render_text(summary))
 
 
@@ -383,7 +438,7 @@ def extract(
     files: Annotated[
         list[Path] | None,
         typer.Argument(
-            metavar="FILE",
+            metavar="[FILE]...",
             help="Articles (UTF-8 text). Default: the source files the graph records.",
             show_default=False,
         ),
@@ -550,9 +605,17 @@ def serve(
       sdgkg serve --port 8080 --timeout 5 --max-rows 1000
       sdgkg serve --cors               (for YASGUI or any page on another origin)
     """
+    import os
+
     from sdgkg.safety.sandbox import memory_limit
     from sdgkg.server import ServerConfig
     from sdgkg.server import serve as run_server
+
+    if not hasattr(os, "fork"):  # query workers are forked from a copy holding the graph
+        raise InputError(
+            "sdgkg serve needs os.fork, which this system lacks",
+            hint="it runs on POSIX systems (Linux, macOS); query, export and validate work here",
+        )
 
     limits = QueryLimits(timeout, max_rows, memory_limit(max_memory))
     hosts = tuple(allow_host or ())
@@ -574,7 +637,7 @@ def add(
     ctx: typer.Context,
     files: Annotated[
         list[Path],
-        typer.Argument(metavar="FILE", help="RDF files with the new facts and their evidence."),
+        typer.Argument(metavar="FILE...", help="RDF files with the new facts and their evidence."),
     ],
     remove: Annotated[
         list[Path] | None,
@@ -607,9 +670,12 @@ def add(
       sdgkg add new-source.ttl --to kg/sources.ttl
     """
     from sdgkg.curation.add import add_facts, render_changes
+    from sdgkg.progress import Progress
     from sdgkg.validation.report import render_text
 
-    result = add_facts(files, _root(ctx), remove=remove or [], to=to, dry_run=dry_run)
+    with Progress("add") as progress:
+        progress.step("validating the changed graph")
+        result = add_facts(files, _root(ctx), remove=remove or [], to=to, dry_run=dry_run)
     if not result.conforms:
         _emit(render_text(result.report))
         raise typer.Exit(1)

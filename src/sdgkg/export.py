@@ -13,7 +13,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from sdgkg.errors import InputError
-from sdgkg.formats import ExportFormat
+from sdgkg.formats import ExportFormat, choose
 from sdgkg.namespaces import PREFIXES
 from sdgkg.rdfio.jsonld import jsonld_from_ntriples, write_jsonld
 from sdgkg.rdfio.ntriples import bytes_written, turtle_from_ntriples
@@ -29,7 +29,7 @@ _CONTEXT_NAME = CONTEXT_FILE.as_posix()
 
 def export_graph(root: Path, fmt: ExportFormat | str = ExportFormat.TURTLE) -> bytes:
     """The graph (ontology/ and kg/) serialized in `fmt`; the same data gives the same bytes."""
-    fmt = ExportFormat(fmt)
+    fmt = choose(ExportFormat, fmt)
     if fmt in (ExportFormat.TURTLE, ExportFormat.JSONLD):
         # Fastest: regroup pyoxigraph's own N-Triples text, no Python object per triple.
         data = dump_files(root)

@@ -7,6 +7,11 @@ each format: `sdgkg --help` then loads neither pyoxigraph nor the writers.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TypeVar
+
+from sdgkg.errors import InputError
+
+F = TypeVar("F", bound=StrEnum)
 
 
 class ResultFormat(StrEnum):
@@ -41,3 +46,15 @@ class ExportFormat(StrEnum):
     TRIG = "trig"
     XML = "xml"
     JSONLD = "jsonld"
+
+
+def choose(kind: type[F], value: F | str) -> F:
+    """The format `value` names, given as an enum member or its string (any case); an unknown
+    one is an InputError listing the known ones, not a bare ValueError or KeyError."""
+    if isinstance(value, kind):
+        return value
+    try:
+        return kind(str(value).strip().lower())
+    except ValueError:
+        known = ", ".join(member.value for member in kind)
+        raise InputError(f"unknown format '{value}'", hint=f"one of {known}") from None

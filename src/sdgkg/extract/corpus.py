@@ -20,8 +20,8 @@ from pathlib import Path
 
 from sdgkg.errors import InputError
 from sdgkg.extract.gold import Gold, entity_items, load_gold
-from sdgkg.extract.morphology import same_value
 from sdgkg.extract.run import Extraction, extract
+from sdgkg.morphology import same_value
 from sdgkg.namespaces import compact
 
 MENTIONS, ENTITIES, DATES, FACTS = "mentions", "new entities", "dates", "facts (all kinds)"

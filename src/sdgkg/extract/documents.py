@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sdgkg.errors import InputError
-from sdgkg.extract.morphology import STOPWORDS, words
+from sdgkg.morphology import STOPWORDS, words
 
 MAX_BYTES = 2_000_000  # a news article is tens of kB; this bounds the run (see --max-size)
 _KAZAKH_LETTERS = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")

@@ -26,7 +26,7 @@ from functools import lru_cache
 from sdgkg.extract.documents import Passage
 from sdgkg.extract.eventrules import EventRules, find, word_matches
 from sdgkg.extract.lexicon import Mention
-from sdgkg.extract.morphology import (
+from sdgkg.morphology import (
     Token,
     _is_ending_chain,
     normalise,

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sdgkg.errors import InputError
-from sdgkg.extract.morphology import Token, may_contain, normalise, same_word, words
+from sdgkg.morphology import Token, may_contain, normalise, same_word, words
 from sdgkg.namespaces import expand
 
 EVENTS_FILE = Path("kg") / "extraction-events.toml"

@@ -23,7 +23,7 @@ from sdgkg.extract.documents import Document, Passage
 from sdgkg.extract.entities import ORGANISATIONS, NewEntity
 from sdgkg.extract.eventrules import EventRule, EventRules, find_any, word_matches
 from sdgkg.extract.lexicon import Lexicon, Mention
-from sdgkg.extract.morphology import Token, content_words, same_word, tokenize
+from sdgkg.morphology import Token, content_words, same_word, tokenize
 from sdgkg.namespaces import compact
 from sdgkg.rdfio.terms import Term
 from sdgkg.store.engine import Engine

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from sdgkg.extract.documents import Passage
-from sdgkg.extract.morphology import Token, key, same_word, tokenize, words
 from sdgkg.extract.variants import Entry, variants
+from sdgkg.morphology import Token, key, same_word, tokenize, words
 from sdgkg.rdfio.terms import Term
 from sdgkg.store.engine import EmbeddedEngine
 

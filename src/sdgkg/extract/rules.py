@@ -8,7 +8,8 @@ from dataclasses import dataclass, field, replace
 
 from sdgkg.extract.documents import Document, Passage
 from sdgkg.extract.lexicon import Lexicon, Mention
-from sdgkg.extract.morphology import (
+from sdgkg.extract.patterns import Patterns, Role, Rule
+from sdgkg.morphology import (
     Token,
     content_words,
     may_contain,
@@ -16,7 +17,6 @@ from sdgkg.extract.morphology import (
     tokenize,
     words,
 )
-from sdgkg.extract.patterns import Patterns, Role, Rule
 from sdgkg.namespaces import RDF_TYPE, XSD
 from sdgkg.rdfio.terms import Term
 from sdgkg.store.engine import Engine

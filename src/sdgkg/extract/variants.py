@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sdgkg.extract.morphology import same_word
+from sdgkg.morphology import same_word
 
 ORGANISATION_CLASSES = {
     "http://www.w3.org/ns/org#Organization",

@@ -20,6 +20,7 @@ The older line form is still read: `#+ param: NAME | TYPE | DEFAULT | DESCRIPTIO
 DEFAULT `-` leaves the variable unbound, `!` makes the parameter required, anything else is
 bound when the user gives no value; the variable is then `?NAME`. `title` is read as `summary`.
 Other `#+` keys (grlc's `endpoint`, `tags`, `enumerate` ...) are ignored.
+TYPE may also be `search`: words, bound as a regular expression (see sdgkg.query.search).
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ from enum import StrEnum
 from pathlib import Path
 
 from sdgkg.errors import InputError, QueryError
-from sdgkg.namespaces import LANGUAGE_TAG, XSD, expand
+from sdgkg.namespaces import LANGUAGE_TAG, PREFIXES, XSD, expand
+from sdgkg.query.search import search_pattern
 from sdgkg.rdfio.terms import Term
 from sdgkg.safety.limits import QueryLimits, call_with_timeout
 from sdgkg.safety.screen import screen
@@ -50,7 +52,10 @@ _GRLC_VARIABLE = re.compile(
 _NAME = re.compile(r"^[\w-]+(/[\w-]+)*$")
 _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _ABSOLUTE_IRI = re.compile(r"^(https?://|urn:|file:|mailto:)[^\s<>\"{}|\\^`]*$")
+_PREFIXED_NAME = re.compile(r"^([A-Za-z][\w.-]*)?:[^/]")
 OPTIONAL, REQUIRED = "-", "!"
+# The languages of the graph's labels and texts (sdgkg.inputs refuses any other tag).
+LANGUAGES = ("kk", "en", "ru")
 
 
 class ParamType(StrEnum):
@@ -58,6 +63,7 @@ class ParamType(StrEnum):
     STRING = "string"
     LANGUAGE = "language"
     INTEGER = "integer"
+    SEARCH = "search"  # words, bound as a regular expression that meets their inflected forms
 
 
 @dataclass(frozen=True)
@@ -280,9 +286,21 @@ def _typed_term(param: Param, value: str) -> Term:
             return Term.literal(str(int(value)), XSD + "integer")
         except ValueError:
             raise QueryError(f"parameter {param.name}: '{value}' is not an integer") from None
+    if param.type is ParamType.SEARCH:
+        return Term.literal(search_pattern(value))
     if param.type is ParamType.LANGUAGE and not LANGUAGE_TAG.match(value):
         raise QueryError(f"parameter {param.name}: '{value}' is not a language tag like en or kk")
+    if param.type is ParamType.LANGUAGE and value.lower() not in LANGUAGES:
+        raise QueryError(
+            f"parameter {param.name}: the graph has no '{value}' labels",
+            hint=f"give one of {', '.join(LANGUAGES)}",
+        )
     return Term.literal(value.lower() if param.type is ParamType.LANGUAGE else value)
+
+
+def accepted_values(param: Param) -> tuple[str, ...]:
+    """The values a parameter accepts when they are few (a language: kk, en, ru), else ()."""
+    return LANGUAGES if param.type is ParamType.LANGUAGE else ()
 
 
 def _iri(name: str, value: str) -> str:
@@ -290,6 +308,12 @@ def _iri(name: str, value: str) -> str:
         iri: str | None = value[1:-1]
     else:
         iri = expand(value) or (value if _ABSOLUTE_IRI.match(value) else None)
+    prefixed = _PREFIXED_NAME.match(value)
+    if iri is None and prefixed and not _ABSOLUTE_IRI.match(value):
+        raise QueryError(
+            f"parameter {name}: unknown prefix '{prefixed.group(1) or ''}' in '{value}'",
+            hint=f"known prefixes: {', '.join(sorted(PREFIXES))}; or give the full <IRI>",
+        )
     if iri is None or not _ABSOLUTE_IRI.match(iri):
         raise QueryError(
             f"parameter {name}: '{value}' is not an IRI",

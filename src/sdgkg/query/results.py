@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import textwrap
 from typing import Any
 
 import pyoxigraph as ox
 
 from sdgkg.errors import QueryError
-from sdgkg.formats import ResultFormat
+from sdgkg.formats import ResultFormat, choose
 from sdgkg.namespaces import XSD_STRING
 from sdgkg.rdfio.ntriples import bytes_written
 from sdgkg.rdfio.serialize import to_jsonld, to_ntriples, to_turtle
@@ -37,9 +38,11 @@ def default_format(result: QueryResult, interactive: bool) -> ResultFormat:
 
 
 def render(
-    result: QueryResult, fmt: ResultFormat, jsonld_context: dict[str, Any] | None = None
+    result: QueryResult, fmt: ResultFormat | str, jsonld_context: dict[str, Any] | None = None
 ) -> bytes:
-    """The result in `fmt`; QueryError when the format does not fit the kind of result."""
+    """The result in `fmt` (a ResultFormat or its name, e.g. "csv"); InputError for an unknown
+    format, QueryError when the format does not fit the kind of result."""
+    fmt = choose(ResultFormat, fmt)
     allowed = GRAPH if result.kind == "graph" else TABULAR
     if fmt not in allowed:
         names = ", ".join(f.value for f in allowed)
@@ -110,8 +113,10 @@ def _json_term(term: Term) -> dict[str, str]:
     return {"type": "literal", "value": term.value}
 
 
-def render_table(result: QueryResult) -> str:
-    """An aligned plain-text table with prefixed IRIs, ending with a row count."""
+def render_table(result: QueryResult, width: int | None = None) -> str:
+    """An aligned plain-text table with prefixed IRIs, ending with a row count. With `width`
+    (a terminal's columns), the widest columns are narrowed until the table fits and their
+    cells wrap onto more lines; without it every row stays on one line (plain data)."""
     if result.kind == "ask":
         return ("true" if result.boolean else "false") + "\n"
     if result.kind == "graph":
@@ -121,10 +126,48 @@ def render_table(result: QueryResult) -> str:
         header, rows = result.variables, [list(row) for row in result.rows]
     cells = [[t.display() if t else "" for t in row] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(header)]
-    lines = [_line(header, widths), _line(["-" * w for w in widths], widths)]
-    lines += [_line(row, widths) for row in cells]
+    if width:
+        widths = fitted_widths(widths, width)
+    lines = _wrapped(list(header), widths)
+    lines.append(_line(["-" * w for w in widths], widths))
+    for row in cells:
+        lines += _wrapped(row, widths)
     count = len(rows)
     return "\n".join(lines) + f"\n({count} {'row' if count == 1 else 'rows'})\n"
+
+
+_GAP = 2  # spaces between columns
+
+
+def fitted_widths(widths: list[int], total: int) -> list[int]:
+    """Column widths that fit in `total` characters with their gaps: columns narrower than a
+    fair share keep their width, the others share what is left equally."""
+    room = total - _GAP * (len(widths) - 1)
+    if sum(widths) <= room:
+        return widths
+    fitted = list(widths)
+    wide = set(range(len(widths)))
+    while wide:
+        left = max(room - sum(fitted[i] for i in range(len(widths)) if i not in wide), 0)
+        share, spare = divmod(left, len(wide))
+        narrow = {i for i in wide if widths[i] <= share}
+        if not narrow:
+            for rank, i in enumerate(sorted(wide)):  # the last columns get the spare ones
+                extra = 1 if rank >= len(wide) - spare else 0
+                fitted[i] = max(share + extra, 1)  # a table too wide for even that overflows
+            break
+        wide -= narrow
+    return fitted
+
+
+def _wrapped(cells: list[str], widths: list[int]) -> list[str]:
+    """One row as lines: each cell wrapped to its column's width (at spaces where it can)."""
+    pieces = [
+        textwrap.wrap(cell, w, break_on_hyphens=False) or [""] if len(cell) > w else [cell]
+        for cell, w in zip(cells, widths, strict=True)
+    ]
+    height = max(len(p) for p in pieces)
+    return [_line([p[n] if n < len(p) else "" for p in pieces], widths) for n in range(height)]
 
 
 def _line(cells: list[str] | tuple[str, ...], widths: list[int]) -> str:

@@ -1,30 +1,36 @@
-"""Counts that describe the graph: size, classes, labels per language, evidence coverage."""
+"""Counts that describe the graph: size, classes, labels per kind and language, statements and
+evidence coverage.
+
+Every count is one pass of grouped joins over the graph, never a sub-query per row (a
+`FILTER EXISTS` per fact made `stats` quadratic: 56 s at 100k triples), so the time grows with
+the size of the graph. The queries run under the query time limit, one after the other, with
+progress on a terminal.
+"""
 
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
+from sdgkg.errors import QueryTimeout
 from sdgkg.rdfio.terms import Term
-from sdgkg.store.engine import EmbeddedEngine, Engine
+from sdgkg.safety.limits import QueryLimits, call_with_timeout
+from sdgkg.store.engine import EmbeddedEngine, Engine, QueryResult
 
 _TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
 _CLASSES = """SELECT ?class (COUNT(DISTINCT ?entity) AS ?n)
 WHERE { ?entity a ?class } GROUP BY ?class ORDER BY DESC(?n) ?class"""
-_LABELS = """SELECT ?lang (COUNT(*) AS ?n) WHERE {
-  SELECT DISTINCT ?s ?p ?label WHERE {
-    VALUES ?p { skos:prefLabel skos:altLabel rdfs:label } ?s ?p ?label }
-} GROUP BY (LANG(?label) AS ?lang) ORDER BY ?lang"""
+_LABELS = """SELECT ?kind ?lang (COUNT(*) AS ?n) WHERE {
+  SELECT DISTINCT ?s ?kind ?label WHERE {
+    VALUES ?kind { skos:prefLabel skos:altLabel rdfs:label } ?s ?kind ?label }
+} GROUP BY ?kind (LANG(?label) AS ?lang) ORDER BY ?kind ?lang"""
+_STATEMENTS = """SELECT ?class (COUNT(DISTINCT ?statement) AS ?n) WHERE {
+  VALUES ?class { rdf:Statement sdgkg:Candidate } ?statement a ?class } GROUP BY ?class"""
 # A curated fact: a triple about one of the graph's own resources, other than its types, labels
 # and alignments, and not part of the evidence machinery itself (as in the checks/ queries).
-# Evidence is a curated rdf:Statement; an extracted sdgkg:Candidate does not count.
-_EVIDENCE = """SELECT (COUNT(*) AS ?facts) (SUM(?evidenced) AS ?n) WHERE {
-  SELECT DISTINCT ?s ?p ?o (IF(EXISTS {
-      ?st a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
-        prov:wasDerivedFrom ?source
-    }, 1, 0) AS ?evidenced)
-  WHERE {
-    ?s ?p ?o .
+_FACT = """
     FILTER (STRSTARTS(STR(?s), STR(kg:)))
     FILTER (?p NOT IN (rdf:type, skos:prefLabel, skos:altLabel, skos:exactMatch, skos:inScheme,
       rdfs:seeAlso))
@@ -32,41 +38,95 @@ _EVIDENCE = """SELECT (COUNT(*) AS ?facts) (SUM(?evidenced) AS ?n) WHERE {
       VALUES ?infrastructure { rdf:Statement oa:SpecificResource oa:TextPositionSelector
         oa:TextQuoteSelector schema:CreativeWork schema:NewsArticle }
       ?s a ?infrastructure .
-    }
-  }
-}"""
+    }"""
+_FACTS = (
+    "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o ." + _FACT + "} }"
+)
+# Evidence is a curated rdf:Statement with a source; an extracted sdgkg:Candidate (never typed
+# rdf:Statement) does not count. One join of the statements with the facts they restate.
+_EVIDENCED = (
+    """SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE {
+    ?statement a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+      prov:wasDerivedFrom ?source .
+    ?s ?p ?o ."""
+    + _FACT
+    + "} }"
+)
+
+RDF_STATEMENT = "http://www.w3.org/1999/02/22-rdf-syntax-ns#Statement"
+CANDIDATE = "https://w3id.org/sdgkg/ontology#Candidate"
 
 
 @dataclass(frozen=True)
 class GraphStats:
     triples: int
     classes: tuple[tuple[str, int], ...]  # (class IRI, distinct instances), most used first
-    labels_by_language: tuple[tuple[str, int], ...]  # ("" for labels without a language)
-    facts: int  # curated facts (see _EVIDENCE)
-    facts_with_evidence: int  # those a reified statement links to a passage or source
+    labels: tuple[tuple[str, str, int], ...]  # (label property IRI, language or "", labels)
+    facts: int  # curated facts (see _FACT)
+    facts_with_evidence: int  # those a curated rdf:Statement links to a passage or source
+    curated_statements: int  # rdf:Statement: evidence for curated facts
+    candidate_statements: int  # sdgkg:Candidate: extracted, waiting for a curator
 
     @property
     def evidence_share(self) -> float:
         return self.facts_with_evidence / self.facts if self.facts else 0.0
 
+    @property
+    def labels_by_language(self) -> tuple[tuple[str, int], ...]:
+        """Preferred labels per language (one per entity and language in a complete graph)."""
+        return tuple((lang, n) for kind, lang, n in self.labels if kind == PREF_LABEL)
 
-def graph_stats(store: object, engine: Engine | None = None) -> GraphStats:
-    """Compute the stats of a loaded Store (or of any engine's graph)."""
+
+PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
+
+
+def graph_stats(
+    store: object,
+    engine: Engine | None = None,
+    limits: QueryLimits | None = None,
+    on_step: Callable[[str], None] | None = None,
+) -> GraphStats:
+    """Compute the stats of a loaded Store (or of any engine's graph). `limits.timeout` bounds
+    the whole computation; `on_step` hears what is being counted (for progress)."""
     engine = engine or EmbeddedEngine(store)  # type: ignore[arg-type]
-    classes = _pairs(engine, _CLASSES)
-    evidence = engine.query(_EVIDENCE).rows[0]
+    timeout = (limits or QueryLimits(None, None)).timeout
+    deadline = time.monotonic() + timeout if timeout else None
+
+    def run(what: str, sparql: str) -> QueryResult:
+        if on_step:
+            on_step(what)
+        left = max(deadline - time.monotonic(), 0.001) if deadline else None
+        try:
+            return call_with_timeout(lambda: engine.query(sparql), left)
+        except QueryTimeout as exc:  # name the whole limit, not what was left of it
+            message = f"stats stopped after the {timeout:g} s time limit"
+            raise QueryTimeout(message, exc.hint) from None
+
+    triples = _int(run("counting triples", _TRIPLES).rows[0][0])
+    classes = _pairs(run("counting entities by class", _CLASSES))
+    labels = tuple(
+        (_text(row[0]), _text(row[1]), _int(row[2])) for row in run("counting labels", _LABELS).rows
+    )
+    statements = dict(_pairs(run("counting statements", _STATEMENTS)))
+    facts = _int(run("counting curated facts", _FACTS).rows[0][0])
+    evidenced = _int(run("counting facts with evidence", _EVIDENCED).rows[0][0])
     return GraphStats(
-        triples=_int(engine.query(_TRIPLES).rows[0][0]),
+        triples=triples,
         classes=classes,
-        labels_by_language=_pairs(engine, _LABELS),
-        facts=_int(evidence[0]),
-        facts_with_evidence=_int(evidence[1]),
+        labels=labels,
+        facts=facts,
+        facts_with_evidence=evidenced,
+        curated_statements=statements.get(RDF_STATEMENT, 0),
+        candidate_statements=statements.get(CANDIDATE, 0),
     )
 
 
-def _pairs(engine: Engine, sparql: str) -> tuple[tuple[str, int], ...]:
-    rows = engine.query(sparql).rows
-    return tuple((row[0].value if row[0] else "", _int(row[1])) for row in rows)
+def _pairs(result: QueryResult) -> tuple[tuple[str, int], ...]:
+    return tuple((_text(row[0]), _int(row[1])) for row in result.rows)
+
+
+def _text(term: Term | None) -> str:
+    return term.value if term else ""
 
 
 def _int(term: Term | None) -> int:
@@ -77,11 +137,16 @@ def render_text(stats: GraphStats) -> str:
     """A short report for people."""
     lines = [f"Triples: {stats.triples}", "", "Entities by class:"]
     lines += [f"  {n:>6}  {Term.iri(iri).display()}" for iri, n in stats.classes]
-    lines += ["", "Labels by language (skos:prefLabel, skos:altLabel, rdfs:label):"]
-    lines += [f"  {n:>6}  {lang or '(none)'}" for lang, n in stats.labels_by_language]
+    lines += ["", "Labels by kind and language:"]
+    lines += [
+        f"  {n:>6}  {Term.iri(kind).display()} {lang or '(no language)'}"
+        for kind, lang, n in stats.labels
+    ]
     share = f"{stats.evidence_share:.0%}"
     lines += [
         "",
+        f"Curated statements (rdf:Statement): {stats.curated_statements}",
+        f"Candidate statements (sdgkg:Candidate, not curated): {stats.candidate_statements}",
         f"Curated facts with evidence: {stats.facts_with_evidence} of {stats.facts} ({share})",
     ]
     return "\n".join(lines) + "\n"
@@ -91,6 +156,10 @@ def render_json(stats: GraphStats) -> str:
     """The stats as one JSON object."""
     data = asdict(stats)
     data["classes"] = dict(stats.classes)
+    labels: dict[str, dict[str, int]] = {}
+    for kind, lang, n in stats.labels:
+        labels.setdefault(Term.iri(kind).display(), {})[lang] = n
+    data["labels"] = labels
     data["labels_by_language"] = dict(stats.labels_by_language)
     data["evidence_share"] = round(stats.evidence_share, 4)
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

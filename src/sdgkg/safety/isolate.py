@@ -28,7 +28,10 @@ GRACE = 2.0  # seconds the child gets past the time limit to report its own time
 
 def run_isolated(work: Callable[[], T], timeout: float | None, max_memory: int | None) -> T:
     """`work()` run in a child process: its value, or the error it raised, or QueryError if
-    the child died (memory limit, crash), or QueryTimeout past `timeout` (+ a grace)."""
+    the child died (memory limit, crash), or QueryTimeout past `timeout` (+ a grace). Where
+    there is no fork, `work()` runs here, unbounded but for the query's own time limit."""
+    if not hasattr(os, "fork"):
+        return work()
     reader, writer = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns

@@ -26,7 +26,7 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from sdgkg.errors import QueryError
+from sdgkg.errors import QueryError, SparqlSyntaxError
 
 _HEX4, _HEX8 = r"\\u[0-9A-Fa-f]{4}", r"\\U[0-9A-Fa-f]{8}"
 _IRI_CHAR = r"[^<>\"{}|^`\\\x00-\x20]"
@@ -76,6 +76,8 @@ def tokens(sparql: str) -> Iterator[Token]:
     while position < end:
         match = scanner.match()
         if match is None:
+            if sparql[position] in "\"'":  # a quote that no closing quote matches
+                raise _unclosed_string(sparql, position)
             raise _unreadable(sparql, position, "unexpected character")
         kind = kind_of[match.lastgroup or ""]
         text = match.group()
@@ -139,12 +141,27 @@ def _code_point(sparql: str, position: int, escape: str) -> str:
 
 
 def _unreadable(sparql: str, position: int, why: str) -> QueryError:
-    before = sparql[:position]
-    line = before.count("\n") + before.count("\r") - before.count("\r\n") + 1
-    return QueryError(
+    line, column = _place(sparql, position)
+    return SparqlSyntaxError(
         f"the query cannot be read with certainty at line {line}: {why}",
         hint="write it without unusual escapes or characters",
+        line=line,
+        column=column,
     )
+
+
+def _unclosed_string(sparql: str, position: int) -> QueryError:
+    line, column = _place(sparql, position)
+    message = f"invalid SPARQL at line {line}, column {column}: this string is not closed"
+    return SparqlSyntaxError(message, line=line, column=column)
+
+
+def _place(sparql: str, position: int) -> tuple[int, int]:
+    """The 1-based line and column of `position`; CR, LF and CRLF each end a line."""
+    before = sparql[:position]
+    line = before.count("\n") + before.count("\r") - before.count("\r\n") + 1
+    start = max(before.rfind("\n"), before.rfind("\r")) + 1
+    return line, position - start + 1
 
 
 def is_opening(token: Token) -> bool:

@@ -211,7 +211,9 @@ class Site:
         except ResultTooLarge as exc:
             raise HttpError(422, exc.message, exc.hint) from None
         except SdgkgError as exc:
-            place = (exc.line, exc.column) if isinstance(exc, SparqlSyntaxError) else None
+            place = (
+                (exc.line, exc.column) if isinstance(exc, SparqlSyntaxError) and exc.line else None
+            )
             raise HttpError(400, exc.message, exc.hint, place=place) from None
 
     def _editor_page(

@@ -1,5 +1,5 @@
-"""Remote SPARQL servers: run queries through SPARQLWrapper, push the graph with the Graph Store
-Protocol.
+"""Remote SPARQL servers: run queries through the SPARQL 1.1 Protocol, push the graph with the
+Graph Store Protocol, with credentials when the server asks (sdgkg.store.credentials).
 
 The embedded engine predeclares the project prefixes, reads the union of the named graphs as
 its default graph and binds parameters through pyoxigraph substitutions. A remote server does
@@ -10,7 +10,6 @@ pasted user text), and asks for `default_graph` as the default graph when one is
 
 from __future__ import annotations
 
-import ast
 import json
 import re
 import urllib.error
@@ -25,6 +24,7 @@ from sdgkg.errors import InputError, QueryError
 from sdgkg.namespaces import GRAPH_BASE, LANGUAGE_TAG, PREFIXES
 from sdgkg.rdfio.terms import Term, from_oxigraph
 from sdgkg.safety.sparql_lexer import tokens
+from sdgkg.store.credentials import opener_for, refused_hint
 from sdgkg.store.engine import QueryResult, Row
 
 # The named graph `push` writes when no --graph is given.
@@ -144,45 +144,53 @@ class RemoteEngine:
         return _tabular_result(body, self.endpoint)
 
     def _fetch(self, text: str, graph: bool) -> bytes:
-        from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper  # only for remote queries
-
-        client = SPARQLWrapper(self.endpoint)
-        client.setQuery(text)
-        client.setMethod(POST)
-        client.setOnlyConneg(True)  # Accept header only: no non-standard format= parameter
-        client.setReturnFormat(TURTLE if graph else JSON)
-        client.setTimeout(self.timeout)
+        """POST the query (SPARQL 1.1 Protocol, form-encoded), answering an HTTP Basic or
+        Digest challenge with the credentials for the server (sdgkg.store.credentials)."""
+        form = [("query", text)]
         if self.default_graph:
-            client.addDefaultGraph(self.default_graph)
+            form.append(("default-graph-uri", self.default_graph))
+        accept = "text/turtle" if graph else "application/sparql-results+json"
+        request = urllib.request.Request(
+            self.endpoint,
+            data=urllib.parse.urlencode(form).encode("utf-8"),
+            method="POST",
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
+        )
         try:
-            return client.query().response.read()
-        except Exception as exc:  # SPARQLWrapper raises its own classes and urllib's
-            raise _remote_error(self.endpoint, exc) from None
+            with opener_for(self.endpoint).open(request, timeout=self.timeout) as response:
+                body: bytes = response.read()
+                return body
+        except urllib.error.HTTPError as exc:
+            raise _refused(self.endpoint, exc, "the query") from None
+        except ValueError as exc:  # urllib: a challenge other than Basic or Digest
+            message = f"{self.endpoint} asks for an authentication sdgkg lacks: {exc}"
+            raise QueryError(message) from None
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise QueryError(
+                f"cannot reach {self.endpoint} ({reason})",
+                hint="is the SPARQL server running at that URL?",
+            ) from None
+
+    def looks_empty(self) -> bool:
+        """Whether the graph this engine reads has no triple at all."""
+        return not self.query("SELECT * WHERE { ?s ?p ?o } LIMIT 1").rows
 
 
-def _remote_error(endpoint: str, exc: Exception) -> QueryError:
-    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException  # as the line above
-
-    if isinstance(exc, SPARQLWrapperException):
-        detail = " ".join((_server_message(str(exc)) or str(exc.msg)).split())
-        return QueryError(f"{endpoint} refused the query: {detail[:300]}")
-    if isinstance(exc, urllib.error.HTTPError):
-        return QueryError(f"{endpoint} answered HTTP {exc.code} {exc.reason}")
-    reason = getattr(exc, "reason", exc)
-    return QueryError(
-        f"cannot reach {endpoint} ({reason})", hint="is the SPARQL server running at that URL?"
-    )
-
-
-def _server_message(text: str) -> str | None:
-    """The server's own message, which SPARQLWrapper only keeps as the repr of the body
-    at the end of its exception text ("...Response:\nb'...'")."""
-    _, found, answer = text.partition("Response:\n")
+def _refused(endpoint: str, exc: urllib.error.HTTPError, what: str) -> QueryError:
+    """One line for an HTTP error: the server's own message, or what to do about credentials."""
+    if exc.code in (401, 403):
+        why = "needs credentials" if exc.code == 401 else "does not allow it"
+        return QueryError(
+            f"{endpoint} refused {what}: HTTP {exc.code} {exc.reason} ({why})",
+            hint=refused_hint(endpoint),
+        )
     try:
-        body = ast.literal_eval(answer) if found else None
-    except (ValueError, SyntaxError):
-        return None
-    return body.decode("utf-8", "replace") if isinstance(body, bytes) else None
+        detail = " ".join(exc.read(2000).decode("utf-8", "replace").split())
+    except OSError:
+        detail = ""
+    message = f"{endpoint} refused {what}: HTTP {exc.code} {exc.reason}"
+    return QueryError(f"{message}: {detail[:300]}" if detail else message)
 
 
 def _tabular_result(body: bytes, endpoint: str) -> QueryResult:
@@ -208,7 +216,14 @@ def _json_term(value: dict[str, str]) -> Term:
         return Term.iri(value["value"])
     if kind == "bnode":
         return Term("bnode", value["value"])
-    return Term.literal(value["value"], value.get("datatype"), value.get("xml:lang"))
+    datatype = value.get("datatype")
+    if datatype == _XSD_BOOLEAN:  # Virtuoso writes 1 and 0: the same values as true and false
+        return Term.literal(_BOOLEAN.get(value["value"], value["value"]), datatype)
+    return Term.literal(value["value"], datatype, value.get("xml:lang"))
+
+
+_XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+_BOOLEAN = {"1": "true", "0": "false"}  # the canonical forms of xsd:boolean
 
 
 def _graph_result(body: bytes, endpoint: str) -> QueryResult:
@@ -247,13 +262,16 @@ def push_graph(
     request = urllib.request.Request(
         url, data=data, method="PUT", headers={"Content-Type": "application/n-triples"}
     )
+    from sdgkg.store.credentials import opener_for  # answers a Basic or Digest challenge
+
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with opener_for(endpoint).open(request, timeout=timeout) as response:
             response.read()
     except urllib.error.HTTPError as exc:
-        detail = " ".join(exc.read(300).decode("utf-8", "replace").split())
-        message = f"{endpoint} refused the graph: HTTP {exc.code} {exc.reason}"
-        raise InputError(f"{message}: {detail}" if detail else message) from None
+        refused = _refused(endpoint, exc, "the graph")
+        raise InputError(refused.message, refused.hint) from None
+    except ValueError as exc:  # urllib: a challenge other than Basic or Digest
+        raise InputError(f"{endpoint} asks for an authentication sdgkg lacks: {exc}") from None
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         raise InputError(

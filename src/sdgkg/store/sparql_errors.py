@@ -1,158 +1,239 @@
-"""SPARQL syntax errors in words a person understands, with their line and column.
+"""Parser errors in words: the line, the column and what went wrong, instead of the parser's
+list of every token it could have accepted.
 
-The embedded parser says where it stopped and lists every token it could have read there,
-character classes included (`['A' ..= 'Z' | '\\u{00C0}'..='\\u{00D6}' ...`). The editor needs
-the place, and the person needs to know what is wrong: an undeclared prefix, an unclosed
-string or brace, or which word was not expected there.
+pyoxigraph reports `error at LINE:COLUMN: expected one of ...` with character classes and
+dozens of alternatives. This module keeps the position and names the usual mistakes: an empty
+query, a misspelt keyword, an unknown prefix, a string or a group left open, a query that ends
+too early; otherwise it names the token found and the few keywords or signs expected there.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
+from dataclasses import dataclass
 
 from sdgkg.errors import SparqlSyntaxError
+from sdgkg.namespaces import PREFIXES
 
-_PLACE = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
-_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
-_KEYWORD = re.compile(r"(?<![\w'\"])([A-Z][A-Za-z]+)(?![\w'\"])")
-_PREFIXED = re.compile(r"([A-Za-z][\w.-]*)?:[\w.-]*")
-_SHOWN_EXPECTED = 8
-PREDECLARED = "the prefixes kg:, sdgkg:, skos:, org:, schema:, prov: ... are predeclared"
-_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
-# The query form's keyword, after the PREFIX and BASE lines.
-_FORM = re.compile(r"\s*(?:(?:PREFIX\s+[\w.-]*:\s*|BASE\s*)\s+\s*)*([A-Za-z]+)", re.IGNORECASE)
-# Strings (long and short), IRIs and comments: brackets inside them do not count.
-_HIDDEN = re.compile(
-    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
-    r"|<[^<>\s]*>|#[^\n]*"
+_POSITION = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
+_KEYWORD_WORDS = (
+    "SELECT ASK CONSTRUCT DESCRIBE WHERE PREFIX BASE DISTINCT REDUCED FROM NAMED GRAPH OPTIONAL "
+    "UNION MINUS FILTER BIND VALUES SERVICE ORDER BY ASC DESC GROUP HAVING LIMIT OFFSET AS "
+    "EXISTS NOT IN UNDEF COUNT SUM MIN MAX AVG SAMPLE GROUP_CONCAT SEPARATOR STR LANG "
+    "LANGMATCHES DATATYPE BOUND IRI URI BNODE REGEX CONTAINS STRSTARTS STRENDS LCASE UCASE "
+    "COALESCE IF CONCAT STRLEN SUBSTR REPLACE"
 )
+_KEYWORDS = _KEYWORD_WORDS.split()
+# Every other bare word SPARQL 1.1 knows (functions, `a`, booleans), never taken for a typo.
+_BUILTIN_WORDS = (
+    "A TRUE FALSE LOAD SILENT INTO CLEAR DROP CREATE ADD MOVE COPY INSERT DELETE DATA WITH "
+    "USING DEFAULT ALL TO ISIRI ISURI ISBLANK ISLITERAL ISNUMERIC SAMETERM STRLANG STRDT "
+    "STRUUID UUID STRBEFORE STRAFTER ENCODE_FOR_URI YEAR MONTH DAY HOURS MINUTES SECONDS "
+    "TIMEZONE TZ NOW RAND ABS CEIL FLOOR ROUND MD5 SHA1 SHA256 SHA384 SHA512 TRIPLE SUBJECT "
+    "PREDICATE OBJECT ISTRIPLE LATERAL ADJUST"
+)
+_BUILTINS = set(_BUILTIN_WORDS.split())
+_WORD = re.compile(r"[A-Za-z_][\w-]*")
+# What is not a bare word: strings, IRIs, comments, variables, prefixed names, language tags,
+# numbers (matched first, so that nothing inside them counts).
+_NOT_BARE = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+    r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*|[?$]\w+|@[A-Za-z-]+|[A-Za-z_][\w.-]*:[\w.:%-]*|:[\w.:%-]*"
+    r"|\d[\w.]*"
+)
+_PREFIXED = re.compile(r"([A-Za-z][\w.-]*)?:[\w.-]*$")
 
 
 def explain_syntax_error(sparql: str, exc: SyntaxError) -> SparqlSyntaxError:
-    """The parser's error as a sentence, placed at its line and column of `sparql`."""
-    raw = " ".join(str(exc.msg if exc.msg else exc).split())
-    match = _PLACE.match(raw)
-    if match is None:
-        return SparqlSyntaxError(f"invalid SPARQL: {raw}")
+    """The error for a query pyoxigraph could not parse, placed at its line and column (for
+    the editor to mark) and said in words."""
+    return explain(sparql, str(exc.msg if exc.msg else exc))
+
+
+def explain(sparql: str, parser_message: str) -> SparqlSyntaxError:
+    """The error for a query the parser refused with `parser_message`."""
+    if not sparql.strip():
+        return SparqlSyntaxError(
+            "the query is empty",
+            hint="give a query NAME, a .rq FILE or SPARQL text ('sdgkg queries' lists the names)",
+        )
+    match = _POSITION.search(parser_message)
+    if not match:
+        return SparqlSyntaxError(f"invalid SPARQL: {' '.join(parser_message.split())}")
     line, column, expected = int(match.group(1)), int(match.group(2)), match.group(3)
-    stray = _stray_closing(sparql)
-    if stray is not None:  # the parser would point past it, at the end of the query
-        line, column, bracket = stray
-        words = f"this '{bracket}' closes nothing: its opening bracket is missing"
-    else:
-        words = _explain(sparql, line, column, expected)
-    hint = PREDECLARED if "prefix" in words else None
+    try:
+        found = _what(sparql, line, column, expected)
+    except (ValueError, IndexError, AttributeError):  # a reading this module missed: the plain one
+        found = _Found("the parser stopped here")
+    line, column = found.position or (line, column)
     return SparqlSyntaxError(
-        f"invalid SPARQL at line {line}, column {column}: {words}",
-        hint=hint,
-        line=line,
-        column=column,
+        f"invalid SPARQL at line {line}, column {column}: {found.message}",
+        found.hint,
+        line,
+        column,
     )
 
 
-def _explain(sparql: str, line: int, column: int, expected: str) -> str:
-    rest = _text_from(sparql, line, column)
+@dataclass(frozen=True)
+class _Found:
+    message: str
+    hint: str | None = None
+    position: tuple[int, int] | None = None  # when better than the parser's
+
+
+def _what(sparql: str, line: int, column: int, expected: str) -> _Found:
+    lines = sparql.split("\n")
+    text = lines[line - 1] if line <= len(lines) else ""
+    before, after = text[: column - 1], text[column - 1 :]
+    found = _WORD.match(after)
     if "Prefix not found" in expected:
-        name = _prefix_near(sparql, line, column)
-        return f"the prefix '{name}' is not declared; add PREFIX {name} <...> before the query"
-    if _inside_string(sparql, line, column):
-        return "a string is not closed: its closing quote mark is missing"
-    if not rest.strip():
-        unclosed = _unclosed(sparql)
-        if unclosed:
-            return "the query ends too early: " + unclosed
-        return f"the end of the query cannot be read; expected {_expected_words(expected)}"
-    form = _FORM.match(_without_strings(sparql))
-    if form is not None and form.group(1).upper() not in _FORMS:
-        return f"a query starts with SELECT, ASK, CONSTRUCT or DESCRIBE, not '{form.group(1)}'"
-    found = (_word_at(sparql, line, column) or rest.split()[0])[:30]
-    closing = [c for c in _missing_closings(sparql) if f'"{c}"' in expected]
-    if closing:
-        return f"a closing '{closing[0]}' is missing before '{found}'"
-    return f"'{found}' was not expected here; expected {_expected_words(expected)}"
+        prefixed = _PREFIXED.search(before + (found.group() if found else ""))
+        name = prefixed.group(1) or "" if prefixed else ""
+
+        known = ", ".join(sorted(PREFIXES))
+        hint = f"declare it with PREFIX {name}: <...>, or use one of {known}"
+        return _Found(f"unknown prefix '{name}:'", hint)
+    open_string = _open_string(sparql)
+    if open_string:
+        return _Found("this string is not closed", position=open_string)
+    # The parser reports how far it got, which for a misspelt keyword or a stray brace is often
+    # the end of the query: look for those first.
+    typo = _misspelt_keyword(sparql)
+    if typo:
+        return typo
+    unbalanced = _unbalanced(sparql)
+    if unbalanced:
+        return unbalanced
+    missing_by = _missing_by(sparql)
+    if missing_by:
+        return missing_by
+    if not sparql[_offset(lines, line, column) :].strip():
+        # The parser got to the end: its list of what it expected there is no guide.
+        return _Found("the query ends before it is complete")
+    wanted = _readable(expected)
+    shown = found.group() if found else (after.split() or [after[:1]])[0]
+    return _Found(f"unexpected '{shown}'", f"expected {wanted}" if wanted else None)
 
 
-def _word_at(sparql: str, line: int, column: int) -> str:
-    text = _line(sparql, line)
-    start = end = column - 1
-    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_:?"):
-        start -= 1
-    while end < len(text) and not text[end].isspace():
-        end += 1
-    return text[start:end]
-
-
-def _stray_closing(sparql: str) -> tuple[int, int, str] | None:
-    """The first closing bracket that closes nothing, with its line and column."""
-    depth = {"}": 0, ")": 0, "]": 0}
-    opening = {"{": "}", "(": ")", "[": "]"}
-    code = _without_strings(sparql)
-    for index, char in enumerate(code):
-        if char in opening:
-            depth[opening[char]] += 1
-        elif char in depth:
-            depth[char] -= 1
-            if depth[char] < 0:
-                line = code.count("\n", 0, index) + 1
-                column = index - (code.rfind("\n", 0, index) + 1) + 1
-                return line, column, char
+def _missing_by(sparql: str) -> _Found | None:
+    """ORDER or GROUP without BY, a common slip."""
+    words = _bare_words(sparql)
+    for index, (word, at) in enumerate(words):
+        following = words[index + 1][0] if index + 1 < len(words) else ""
+        if word.upper() in ("ORDER", "GROUP") and following.upper() != "BY":
+            return _Found(f"{word.upper()} must be followed by BY", position=_position(sparql, at))
     return None
 
 
-def _without_strings(sparql: str) -> str:
-    """The query with strings, IRIs and comments blanked out (same length, same places)."""
-    blank = lambda m: re.sub(r"[^\n]", " ", m.group(0))  # noqa: E731
-    return _HIDDEN.sub(blank, sparql)
+def _bare_words(sparql: str) -> list[tuple[str, int]]:
+    """Keywords and function names with their offsets (nothing inside strings, IRIs ...)."""
+    words, at = [], 0
+    while at < len(sparql):
+        skipped = _NOT_BARE.match(sparql, at)
+        if skipped and skipped.end() > at:
+            at = skipped.end()
+            continue
+        word = _WORD.match(sparql, at)
+        if word:
+            words.append((word.group(), at))
+            at = word.end()
+        else:
+            at += 1
+    return words
 
 
-def _text_from(sparql: str, line: int, column: int) -> str:
-    lines = sparql.split("\n")
-    if line - 1 >= len(lines):
+def _misspelt_keyword(sparql: str) -> _Found | None:
+    for word, at in _bare_words(sparql):
+        upper = word.upper()
+        if upper in _KEYWORDS or upper in _BUILTINS:
+            continue
+        close = difflib.get_close_matches(upper, _KEYWORDS, n=1, cutoff=0.75)
+        if close:
+            hint = f"did you mean {close[0]}?"
+            return _Found(f"unknown word '{word}'", hint, _position(sparql, at))
+    return None
+
+
+def _unbalanced(sparql: str) -> _Found | None:
+    """An unclosed or unopened bracket, outside strings, IRIs and comments."""
+    text = _NOT_BARE.sub(lambda m: " " * len(m.group()), sparql)
+    for opening, closing in (("{", "}"), ("(", ")"), ("[", "]")):
+        depth = 0
+        for at, ch in enumerate(text):
+            depth += (ch == opening) - (ch == closing)
+            if depth < 0:
+                return _Found(f"this '{closing}' closes nothing", position=_position(sparql, at))
+        if depth > 0:
+            at = _unclosed(text, opening, closing)
+            return _Found(f"this '{opening}' is not closed", position=_position(sparql, at))
+    return None
+
+
+def _unclosed(text: str, opening: str, closing: str) -> int:
+    """The offset of the outermost opening bracket left open."""
+    stack = []
+    for at, ch in enumerate(text):
+        if ch == opening:
+            stack.append(at)
+        elif ch == closing and stack:
+            stack.pop()
+    return stack[0]
+
+
+def _position(sparql: str, at: int) -> tuple[int, int]:
+    line = sparql.count("\n", 0, at) + 1
+    return line, at - (sparql.rfind("\n", 0, at) + 1) + 1
+
+
+def _offset(lines: list[str], line: int, column: int) -> int:
+    return sum(len(text) + 1 for text in lines[: line - 1]) + column - 1
+
+
+def _open_string(sparql: str) -> tuple[int, int] | None:
+    """Where a string literal that never ends starts (line, column), if one does."""
+    at, line, column, quote = 0, 1, 1, ""
+    start = (0, 0)
+    while at < len(sparql):
+        ch = sparql[at]
+        if quote:
+            if ch == "\\":
+                at += 2
+                column += 2
+                continue
+            if ch == "\n" or ch == quote:
+                if ch == "\n":
+                    return start
+                quote = ""
+        elif ch in "\"'":
+            quote, start = ch, (line, column)
+        elif ch == "#":  # a comment runs to the end of its line
+            end = sparql.find("\n", at)
+            at = len(sparql) if end < 0 else end
+            continue
+        elif ch == "<":  # an IRI: skip to its end (a `<` comparison has a space after it)
+            iri = re.match(r"<[^<>\"{}|^`\\\s]*>", sparql[at:])
+            if iri:
+                at += iri.end()
+                column += iri.end()
+                continue
+        if ch == "\n":
+            line, column = line + 1, 1
+        else:
+            column += 1
+        at += 1
+    return start if quote else None
+
+
+def _readable(expected: str) -> str:
+    """The keywords and signs of the parser's list, without its character classes."""
+    items = re.findall(r'"((?:[^"\\]|\\.)*)"|\b([A-Z][A-Z_0-9]+)\b', expected)
+    names = []
+    for sign, keyword in items:
+        item = keyword or sign.replace('\\"', '"').replace("\\\\", "\\")
+        if item and item not in names:
+            names.append(item)
+    if not names:
         return ""
-    # The column counts characters from 1; the rest of the query starts there.
-    return "\n".join([lines[line - 1][column - 1 :], *lines[line:]])
-
-
-def _prefix_near(sparql: str, line: int, column: int) -> str:
-    lines = sparql.split("\n")
-    text = lines[line - 1] if line - 1 < len(lines) else ""
-    before = text[: column - 1]
-    for match in _PREFIXED.finditer(text):
-        if match.start() <= len(before) <= match.end() + 1:
-            return (match.group(1) or "") + ":"
-    start = max(before.rfind(" "), before.rfind("\t")) + 1
-    return before[start:].split(":")[0] + ":"
-
-
-def _inside_string(sparql: str, line: int, column: int) -> bool:
-    """Whether a quote mark before the place opens a string that never closes."""
-    lines = _without_strings(sparql).split("\n")
-    before = "\n".join([*lines[: line - 1], _line("\n".join(lines), line)[: column - 1]])
-    return '"' in before or "'" in before
-
-
-def _line(sparql: str, line: int) -> str:
-    lines = sparql.split("\n")
-    return lines[line - 1] if line - 1 < len(lines) else ""
-
-
-def _unclosed(sparql: str) -> str:
-    missing = _missing_closings(sparql)
-    return " and ".join(f"a closing '{c}' is missing" for c in missing)
-
-
-def _missing_closings(sparql: str) -> list[str]:
-    text = _without_strings(sparql)
-    return [c for o, c in ("()", "[]", "{}") if text.count(o) > text.count(c)]
-
-
-def _expected_words(expected: str) -> str:
-    """The tokens the parser could have read, without its character classes."""
-    tokens = [t.replace('\\"', '"') for t in _QUOTED.findall(expected)]
-    tokens += _KEYWORD.findall(_QUOTED.sub("", expected))
-    shown = [f"'{t}'" for t in dict.fromkeys(tokens) if t and t not in ("[_]",)]
-    if not shown:
-        return "something else"
-    if len(shown) > _SHOWN_EXPECTED:
-        return "one of " + ", ".join(shown[:_SHOWN_EXPECTED]) + " or another keyword"
-    return shown[0] if len(shown) == 1 else "one of " + ", ".join(shown)
+    shown = ", ".join(f"'{n}'" if not n.isalnum() else n for n in names[:8])
+    return ("one of " if len(names) > 1 else "") + shown + (", ..." if len(names) > 8 else "")

@@ -1,7 +1,8 @@
 """Locked, all-or-nothing writes of several data files, and single files replaced in one step.
 
 One exclusive lock (`fcntl.flock` on the data root folder itself) covers a whole
-read-merge-write. A write of several files goes in three steps:
+read-merge-write (POSIX only: without `fcntl`, reads go unlocked and changes are refused).
+A write of several files goes in three steps:
 
 1. each new content goes to a temporary file in the target's own folder, fsynced;
 2. a journal naming every (temporary, target) pair is written, fsynced and renamed into
@@ -18,7 +19,6 @@ before or as it is after, never in between. Readers take the lock shared.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import tempfile
@@ -26,6 +26,13 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from sdgkg.errors import InputError
+
+try:
+    import fcntl
+
+    CAN_LOCK = True
+except ImportError:  # not a POSIX system: reads go unlocked, changes are refused (see _flock)
+    CAN_LOCK = False
 
 JOURNAL_NAME = ".sdgkg-journal.json"
 _TEMP_SUFFIX = ".tmp"
@@ -41,7 +48,7 @@ def locked(root: Path) -> Iterator[None]:
     if key in _held:
         yield
         return
-    with _flock(root, fcntl.LOCK_EX, required=True):
+    with _flock(root, exclusive=True, required=True):
         _held.add(key)
         try:
             recover(root)
@@ -62,14 +69,23 @@ def reading(root: Path) -> Iterator[None]:
         # exclusive lock, so no running writer's temporaries are taken for strays).
         with locked(root):
             pass
-    with _flock(root, fcntl.LOCK_SH, required=False):
+    with _flock(root, exclusive=False, required=False):
         yield
 
 
 @contextlib.contextmanager
-def _flock(root: Path, mode: int, required: bool) -> Iterator[None]:
+def _flock(root: Path, exclusive: bool, required: bool) -> Iterator[None]:
     # The lock is on the data folder itself: no lock file to create, and a read-only copy
     # can still be locked shared.
+    if not CAN_LOCK:  # without flock, a change could interleave with a reader: refuse it
+        if required:
+            raise InputError(
+                "changing the data needs fcntl.flock, which this system lacks",
+                hint="sdgkg add and fmt run on POSIX systems (Linux, macOS); reading works here",
+            )
+        yield
+        return
+    mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
     try:
         fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
     except OSError as exc:
