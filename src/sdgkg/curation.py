@@ -80,17 +80,33 @@ def add_facts(
     change conforms to the shapes; write the kg/ files unless `dry_run`."""
     data_root = _editable_root(root)
     with locked(data_root):
-        curated = read_curated(data_root)
-        target = _target(data_root, to) if to is not None else None
         new = {Path(p): read_new_facts(Path(p), display_path(Path(p), None)) for p in files}
         gone = {Path(p): read_new_facts(Path(p), display_path(Path(p), None)) for p in remove}
+        return change_facts(data_root, new, gone, to=to, dry_run=dry_run)
+
+
+def change_facts(
+    data_root: Path,
+    new: Mapping[Path, list[ox.Triple]],
+    gone: Mapping[Path, list[ox.Triple]] = {},  # noqa: B006 (read only)
+    *,
+    to: str | os.PathLike[str] | None = None,
+    dry_run: bool = False,
+    extra: Mapping[Path, bytes] = {},  # noqa: B006 (read only)
+) -> AddResult:
+    """The one validated, locked, all-or-nothing write of the curated graph: add the triples
+    of `new` and take away those of `gone` (each keyed by the file named in messages), and
+    write the `extra` files (other data under the root) in the same step."""
+    with locked(data_root):
+        curated = read_curated(data_root)
+        target = _target(data_root, to) if to is not None else None
         plan = _plan(data_root, curated, new, gone, target)
         contents = {path: render_checked(facts, path) for path, facts in plan.files.items()}
         report = _validate_after(data_root, contents)
         changes = _changes(data_root, plan)
         if not report.conforms or dry_run:
             return AddResult(report, changes, written=False)
-        write_files(data_root, _changed_only(contents))
+        write_files(data_root, {**_changed_only(contents), **extra})
     return AddResult(report, changes, written=True)
 
 

@@ -61,6 +61,7 @@ class Patterns:
     topic_class: str
     rules: tuple[Rule, ...]
     quotes: QuoteRules
+    progress: tuple = ()  # ProgressRule (sdgkg.extract.progress): tasks reported done
 
     def section(self, name: str) -> list[Rule]:
         return [rule for rule in self.rules if rule.section == name]
@@ -94,7 +95,13 @@ def _patterns(data: dict[str, Any]) -> Patterns:
     for rule in rules:
         if rule.list_name and rule.list_name not in by_name:
             raise ValueError(f"pattern {rule.name!r}: no list named {rule.list_name!r}")
-    return Patterns(_iri(data["topic_class"]), tuple(rules), _quotes(data["quotes"]))
+    from sdgkg.extract.progress import progress_rule
+
+    try:
+        progress = tuple(progress_rule(item, _iri) for item in data.get("progress", []))
+    except KeyError as exc:
+        raise ValueError(f"a [[progress]] pattern needs {exc}") from None
+    return Patterns(_iri(data["topic_class"]), tuple(rules), _quotes(data["quotes"]), progress)
 
 
 def _rule(section: str, item: dict[str, Any]) -> Rule:

@@ -79,6 +79,9 @@ def apply_patterns(ctx: Context) -> list[Candidate]:
         for rule in ctx.patterns.section("apposition"):
             _apposition(ctx, rule, passage)
     find_quotations(ctx)
+    from sdgkg.extract.progress import apply_progress
+
+    apply_progress(ctx, ctx.patterns.progress)
     return merge(ctx.found)
 
 
