@@ -22,6 +22,7 @@ from sdgkg.extract.rdf import KGX, Source, document_key, to_turtle
 from sdgkg.extract.rules import Candidate, Context, apply_patterns
 from sdgkg.graph import load_extra
 from sdgkg.paths import display_path, graph_files, resolve_root
+from sdgkg.rejections import drop_rejected
 
 OUTPUT_DIR = Path("kg") / "extracted"
 _LONG = 100_000  # characters: a document longer than a long article gets progress lines
@@ -64,7 +65,9 @@ def extract(
     store = curated_store(data_root)
     engine = EmbeddedEngine(store)
     sources = _sources(engine)
-    paths = [Path(f) for f in files] or [data_root / s[1] for s in sources.values() if s[1]]
+    paths = [_document_path(f, data_root) for f in files] or [
+        data_root / s[1] for s in sources.values() if s[1]
+    ]
     if output is not None and len(paths) != 1:
         raise InputError("--output needs exactly one FILE")
     patterns = load_patterns(data_root)
@@ -76,13 +79,20 @@ def extract(
         lexicon = Lexicon.from_store(store, doc.lang)
         ctx = Context(doc, segment(doc), lexicon, engine, patterns)
         ctx.mentions = _mentions(ctx, progress)
-        candidates = apply_patterns(ctx)
+        candidates = drop_rejected(data_root, source.iri, document_key(doc), apply_patterns(ctx))
         target = Path(output) if output else data_root / OUTPUT_DIR / f"{doc.name}.ttl"
         turtle = to_turtle(doc, source, candidates)
         found.append(
             Extraction(doc, source, tuple(ctx.passages), tuple(candidates), target, turtle)
         )
     return found
+
+
+def _document_path(argument: str | os.PathLike[str], root: Path) -> Path:
+    """A file, or a registered source named kg:NAME (its kept text)."""
+    from sdgkg.sources import source_file
+
+    return source_file(str(argument), root) or Path(argument)
 
 
 def curated_store(root: Path) -> ox.Store:
