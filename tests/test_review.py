@@ -72,8 +72,12 @@ def readme_session() -> list[tuple[list[str], str]]:
 def test_the_readme_worked_example(copy: Path) -> None:
     steps = readme_session()
     commands = [" ".join(args[:2]) for args, _ in steps]
-    assert commands[:4] == ["source add", f"extract {SOURCE}", "review centre-director-appointed.en",
-                            "accept --min-confidence"]  # fmt: skip
+    assert commands[:4] == [
+        "source add",
+        f"extract {SOURCE}",
+        "review centre-director-appointed.en",
+        "accept --min-confidence",
+    ]
     for args, shown in steps:
         result = sdgkg(*args)
         assert result.exit_code == 0, (args, result.output)
@@ -181,7 +185,9 @@ def test_wrong_ids_and_unregistered_sources_are_refused(copy: Path) -> None:
 
 
 NEW_TASK_ARTICLE = """date 2026-02-02 The centre prepares its launch
-ALMATY – The United Nations Regional Centre for the Sustainable Development Goals for Central Asia and Afghanistan is part of the structure of the United Nations Department of Economic and Social Affairs.
+ALMATY – The United Nations Regional Centre for the Sustainable Development Goals for Central \
+Asia and Afghanistan is part of the structure of the United Nations Department of Economic and \
+Social Affairs.
 Before the official launch of the centre, several steps remain:
 - define the centre's specific tasks;
 - develop financing mechanisms and a memorandum;
@@ -212,8 +218,11 @@ def test_a_new_entity_gets_a_readable_iri_and_its_missing_labels_reported(copy: 
     assert result.exit_code == 1
     assert "kg:task-select-the-centre-s-first-experts has no label in kk, ru" in result.stdout
     assert snapshot(copy) == before
-    labels = ["--label", "task-select-the-centre-s-first-experts@kk=Орталықтың алғашқы сарапшыларын іріктеу",
-              "--label", "task-select-the-centre-s-first-experts@ru=Отбор первых экспертов центра"]  # fmt: skip
+    name = "task-select-the-centre-s-first-experts"
+    labels = [
+        *("--label", f"{name}@kk=Орталықтың алғашқы сарапшыларын іріктеу"),
+        *("--label", f"{name}@ru=Отбор первых экспертов центра"),
+    ]
     result = sdgkg("accept", *ids, *labels)
     assert result.exit_code == 0, result.output
     tasks = (copy / "kg" / "tasks.ttl").read_text(encoding="utf-8")

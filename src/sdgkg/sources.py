@@ -73,7 +73,7 @@ def plan_registration(
     iri = _iri(record.iri) if record.iri else default_iri(path)
     _refuse_known(graph, iri, doc.sha256)
     date = record.date or doc.date
-    if date is not None and not _DATE.match(date):
+    if date is not None and not _is_date(date):
         raise InputError(f"--date {date}: not a date (YYYY-MM-DD)")
     labels = _labels(record, doc.lang)
     text_file = f"{SEEDS_DIR}/{path.name}" if record.keep_text else None
@@ -106,6 +106,18 @@ def plan_registration(
         facts.append((SDGKG + "sourceFile", ox.Literal(text_file)))
     triples = tuple(ox.Triple(node, ox.NamedNode(p), o) for p, o in facts)
     return Registration(iri, triples, text_file)
+
+
+def _is_date(text: str) -> bool:
+    from datetime import date
+
+    if not _DATE.match(text):
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _iri(name: str) -> str:
