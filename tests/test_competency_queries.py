@@ -24,12 +24,14 @@ COVERED = {
     "evidence",
     "frameworks",
     "functions",
+    "history",
     "parent-chain",
     "pending-tasks",
     "people-and-roles",
     "pillars",
     "quotes",
     "source-summary",
+    "timeline",
 }
 
 
@@ -237,6 +239,20 @@ def test_source_summary() -> None:
             "kk",
             "seeds/kazinform-2025-08-06-un-sdg-centre-almaty.kk.txt",
         ),
+    ]
+
+
+def test_history_is_empty_until_a_fact_is_superseded() -> None:
+    # The graph has one source per fact and nothing superseded yet (tests/test_review.py
+    # supersedes a task's status on a copy and checks the rows).
+    assert rows("history", "subject", "predicate", "value", "state") == []
+
+
+def test_timeline_lists_the_dated_facts_in_order_with_sources() -> None:
+    assert rows("timeline", "date", "what", "source") == [
+        ("2024-09-22", KG + "pact-for-the-future", KG + "source-un-summit-of-the-future"),
+        ("2025-03-04", KG + "ga-decision", KG + "source-astanatimes-2025-03"),
+        ("2025-08-03", KG + "host-agreement", KG + "source-mtrk-2025-08-04"),
     ]
 
 

@@ -3,8 +3,8 @@
 A `[[progress]]` pattern of kg/extraction-patterns.toml names a task the graph knows, the status
 a sentence with one of its trigger phrases reports, and the confidence. A date written in the
 same sentence (15 January 2026, January 15, 2026, 2026-01-15, 15 января 2026 года, 2026 жылғы
-15 қаңтарда) becomes the task's schema:endTime. The document must be about the patterns' topic
-(the centre), so an appointment elsewhere is not read as the centre's.
+15 қаңтарда) becomes the task's schema:endTime. The sentence must name the patterns' topic (the
+centre), so an appointment elsewhere is not read as the centre's.
 """
 
 from __future__ import annotations
@@ -119,6 +119,8 @@ def apply_progress(ctx: Any, rules: tuple[ProgressRule, ...]) -> None:
         return
     lang = ctx.doc.lang
     for passage in ctx.passages:
+        if not any(m.entity == ctx.topic for m in ctx.mentions.get(passage.id, [])):
+            continue  # the sentence must name the centre: a director elsewhere is not its own
         tokens = tokenize(passage.text)
         for rule in rules:
             phrases = rule.triggers.get(lang, ())
