@@ -242,10 +242,16 @@ def test_source_summary() -> None:
     ]
 
 
-def test_history_is_empty_until_a_fact_is_superseded() -> None:
-    # The graph has one source per fact and nothing superseded yet (tests/test_review.py
-    # supersedes a task's status on a copy and checks the rows).
-    assert rows("history", "subject", "predicate", "value", "state") == []
+def test_history_of_the_leadership_task() -> None:
+    # Nothing is superseded yet: tests/test_review.py supersedes this status on a copy.
+    columns = ("predicate", "value", "state", "source", "published", "replacedBy")
+    assert rows("history", *columns, subject=KG + "task-appoint-leadership") == [
+        ("https://schema.org/actionStatus", "https://schema.org/PotentialActionStatus",
+         "current", SEED, "2025-08-06", None),
+        ("https://schema.org/position", "4", "current", SEED, "2025-08-06", None),
+        ("https://w3id.org/sdgkg/ontology#prerequisiteFor", KG + "official-launch", "current",
+         SEED, "2025-08-06", None),
+    ]  # fmt: skip
 
 
 def test_timeline_lists_the_dated_facts_in_order_with_sources() -> None:
