@@ -291,3 +291,19 @@ def test_killed_accepts_leave_the_graph_before_or_after(copy: Path, tmp_path: Pa
         seen["before" if now == before else "after"] += 1
     print("killed accepts:", seen)
     assert sum(seen.values()) >= 3
+
+
+def test_mentions_are_listed_where_the_extraction_has_them(copy: Path) -> None:
+    registered_and_extracted()
+    output = copy / "kg" / "extracted" / "centre-director-appointed.en.ttl"
+    mention = (
+        "\n<https://w3id.org/sdgkg/extracted/m1> a <http://www.w3.org/ns/oa#Annotation> ;\n"
+        "  <http://www.w3.org/ns/oa#hasBody> <https://w3id.org/sdgkg/id/un-desa> ;\n"
+        "  <http://www.w3.org/ns/oa#hasTarget> "
+        "<https://w3id.org/sdgkg/extracted/centre-director-appointed.en-l03> .\n"
+    )
+    output.write_text(output.read_text(encoding="utf-8") + mention, encoding="utf-8")
+    text = sdgkg("review", "centre-director-appointed.en").stdout
+    assert "Mentions (1)\n  kg:un-desa  [222-322] The centre is part of the structure" in text
+    [review] = json.loads(sdgkg("review", "centre-director-appointed.en", "-f", "json").stdout)
+    assert review["mentions"][0]["body"] == "https://w3id.org/sdgkg/id/un-desa"
