@@ -66,7 +66,7 @@ def test_every_entity_has_one_label_in_each_language() -> None:
              ?entity a ?class .
              FILTER (STRSTARTS(STR(?entity), STR(kg:)))
              FILTER NOT EXISTS { VALUES ?class { rdf:Statement oa:SpecificResource
-               oa:TextPositionSelector oa:TextQuoteSelector } }
+               oa:TextPositionSelector oa:TextQuoteSelector sdgkg:Translation } }
              VALUES ?lang { "kk" "en" "ru" }
              FILTER NOT EXISTS { ?entity skos:prefLabel ?l FILTER (LANG(?l) = ?lang) }
            }"""
