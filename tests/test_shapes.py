@@ -29,8 +29,8 @@ VALID = sorted((FIXTURES / "valid").glob("*.ttl"))
 INVALID = sorted((FIXTURES / "invalid").glob("*.ttl"))
 
 # Guards against a glob or filter silently emptying the parametrized suites.
-EXPECTED_VALID = 11
-EXPECTED_INVALID = 79
+EXPECTED_VALID = 12
+EXPECTED_INVALID = 80
 
 PREFIXES = {
     "sdgkg": "https://w3id.org/sdgkg/ontology#",
