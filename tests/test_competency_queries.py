@@ -248,9 +248,13 @@ def test_source_summary() -> None:
 
 
 def test_history_of_the_leadership_task() -> None:
-    # Nothing is superseded yet: tests/test_review.py supersedes this status on a copy.
+    # Nothing is superseded yet: tests/test_review.py supersedes this status on a copy. The
+    # UN's remarks at the signing (leadership appointments would follow) are a second source.
     columns = ("predicate", "value", "state", "source", "published", "replacedBy")
+    signing = KG + "source-citizenportal-signing"
     assert rows("history", *columns, subject=KG + "task-appoint-leadership") == [
+        ("https://schema.org/actionStatus", "https://schema.org/PotentialActionStatus",
+         "current", signing, None, None),
         ("https://schema.org/actionStatus", "https://schema.org/PotentialActionStatus",
          "current", SEED, "2025-08-06", None),
         ("https://schema.org/position", "4", "current", SEED, "2025-08-06", None),
@@ -260,7 +264,11 @@ def test_history_of_the_leadership_task() -> None:
 
 
 def test_timeline_lists_the_dated_facts_in_order_with_sources() -> None:
+    asia_plus = KG + "source-asiaplus-2025-03-06"
     assert rows("timeline", "date", "what", "source") == [
+        ("2019-09", KG + "proposal-unga-74", asia_plus),
+        ("2022", KG + "proposal-unga-77", asia_plus),
+        ("2023", KG + "proposal-2023", asia_plus),
         ("2024-09-22", KG + "pact-for-the-future", KG + "source-un-summit-of-the-future"),
         ("2025-03-04", KG + "ga-decision", KG + "source-astanatimes-2025-03"),
         ("2025-08-03", KG + "host-agreement", KG + "source-mtrk-2025-08-04"),

@@ -113,6 +113,9 @@ def test_accept_supersedes_and_keeps_the_history(copy: Path) -> None:
     assert lines[0] == "value,state,source,published,replacedBy"
     assert lines[1:] == [
         "https://schema.org/PotentialActionStatus,superseded,"
+        "https://w3id.org/sdgkg/id/source-citizenportal-signing,,"
+        "https://schema.org/CompletedActionStatus",
+        "https://schema.org/PotentialActionStatus,superseded,"
         "https://w3id.org/sdgkg/id/source-kazinform-2025-08-06,2025-08-06,"
         "https://schema.org/CompletedActionStatus",
         "https://schema.org/CompletedActionStatus,current,"
