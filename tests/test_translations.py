@@ -91,3 +91,23 @@ def test_a_translation_in_the_originals_language_is_refused(tmp_path: Path) -> N
     report = validate(REPO, [new])
     assert not report.conforms
     assert any("another language than its original" in r.message for r in report.results)
+
+
+@pytest.mark.parametrize(
+    ("lang", "shown"),
+    [
+        ("ru", "Он войдёт в структуру Департамента ООН по экономическим и социальным вопросам."),
+        ("en", "It will be part of the structure of the UN Department of Economic and Social"),
+    ],
+)
+def test_the_site_shows_the_translation_beside_the_original(lang: str, shown: str) -> None:
+    from sdgkg.graph import load_graph
+    from sdgkg.server.linkeddata import describe, resource_page
+    from sdgkg.server.pages import Labels
+
+    page = resource_page(describe(load_graph(REPO), KG + "centre"), Labels(lang=lang)).decode()
+    original = "Ол БҰҰ Экономикалық және әлеуметтік мәселелер департаментінің құрылымына енеді."
+    at = page.index(original)
+    assert f'<p class="translation" lang="{lang}">{shown}' in page[at : at + 1000]
+    kazakh = resource_page(describe(load_graph(REPO), KG + "centre"), Labels(lang="kk"))
+    assert b'class="translation"' not in kazakh  # the original is already in Kazakh

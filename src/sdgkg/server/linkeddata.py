@@ -8,7 +8,7 @@ for it (the reified rdf:Statement, its passage's quoted sentence or its outside 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 
 import pyoxigraph as ox
@@ -31,7 +31,7 @@ _LABELS = {PREFIXES["skos"] + "prefLabel", PREFIXES["rdfs"] + "label"}
 _REIFICATION = {PREFIXES["rdf"] + "subject", PREFIXES["rdf"] + "object"}
 
 _EVIDENCE = """
-SELECT ?s ?p ?o ?exact ?source ?start ?end ?by WHERE {
+SELECT ?s ?p ?o ?exact ?source ?start ?end ?by ?translation WHERE {
   # Curated evidence: a candidate of `sdgkg extract` (sdgkg:Candidate) is not an rdf:Statement.
   ?fact a rdf:Statement ;
     rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?ev .
@@ -42,6 +42,8 @@ SELECT ?s ?p ?o ?exact ?source ?start ?end ?by WHERE {
   OPTIONAL { ?ev oa:hasSource ?document . }
   BIND (COALESCE(?document, ?ev) AS ?source)
   OPTIONAL { ?fact prov:wasAttributedTo ?by . }
+  # The curators' translations of the sentence, shown beside it in the page's language.
+  OPTIONAL { ?rendering a sdgkg:Translation ; prov:wasDerivedFrom ?q ; rdf:value ?translation . }
 }"""
 
 
@@ -52,6 +54,7 @@ class Evidence:
     start: Term | None
     end: Term | None
     attributed_to: Term | None
+    translations: tuple[Term, ...] = ()  # the sentence in other languages, marked as such
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,7 @@ def _distinct(pairs: Iterable[tuple[object, object]]) -> tuple[tuple[Term, Term]
 
 
 def _evidence(store: ox.Store, node: ox.NamedNode) -> dict[tuple[Term, Term], tuple[Evidence, ...]]:
-    found: dict[tuple[Term, Term], list[Evidence]] = {}
+    found: dict[tuple[Term, Term], dict[Evidence, list[Term]]] = {}
     solutions = store.query(
         _EVIDENCE,
         prefixes=PREFIXES,
@@ -105,10 +108,22 @@ def _evidence(store: ox.Store, node: ox.NamedNode) -> dict[tuple[Term, Term], tu
             for name in ("p", "o", "exact", "source", "start", "end", "by")
         }
         key = (terms["p"], terms["o"])
-        found.setdefault(key, []).append(  # type: ignore[arg-type]
-            Evidence(terms["exact"], terms["source"], terms["start"], terms["end"], terms["by"])  # type: ignore[arg-type]
+        item = Evidence(terms["exact"], terms["source"], terms["start"], terms["end"], terms["by"])  # type: ignore[arg-type]
+        renderings = found.setdefault(key, {}).setdefault(item, [])  # type: ignore[arg-type]
+        if row["translation"] is not None:
+            renderings.append(from_oxigraph(row["translation"]))
+    return {
+        key: tuple(
+            sorted(
+                (
+                    replace(e, translations=tuple(sorted(set(t), key=repr)))
+                    for e, t in items.items()
+                ),
+                key=repr,
+            )
         )
-    return {key: tuple(sorted(set(items), key=repr)) for key, items in found.items()}
+        for key, items in found.items()
+    }
 
 
 def resource_page(description: Description, labels: Labels) -> bytes:
@@ -174,7 +189,21 @@ def _evidence_html(evidence: Evidence, labels: Labels) -> str:
         where = f" (characters {esc(evidence.start.value)}–{esc(evidence.end.value)})"
     return (
         f'<blockquote class="evidence">{term_html(evidence.sentence, labels)}'
+        f"{_translation_html(evidence, labels)}"
         f"<cite>{source}{where}{said}</cite></blockquote>"
+    )
+
+
+def _translation_html(evidence: Evidence, labels: Labels) -> str:
+    """The sentence in the page's language, beside the original and marked as a translation."""
+    if evidence.sentence is None or evidence.sentence.language == labels.lang:
+        return ""
+    chosen = [t for t in evidence.translations if t.language == labels.lang]
+    if not chosen:
+        return ""
+    return (
+        f'<p class="translation" lang="{esc(labels.lang)}">{esc(chosen[0].value)} '
+        f"<small>(translation)</small></p>"
     )
 
 
