@@ -310,3 +310,20 @@ def test_mentions_are_listed_where_the_extraction_has_them(copy: Path) -> None:
     assert "Mentions (1)\n  kg:un-desa  [222-322] The centre is part of the structure" in text
     [review] = json.loads(sdgkg("review", "centre-director-appointed.en", "-f", "json").stdout)
     assert review["mentions"][0]["body"] == "https://w3id.org/sdgkg/id/un-desa"
+
+
+def test_a_new_quotation_is_named_by_its_words(copy: Path) -> None:
+    launch = Path("tests") / "fixtures" / "articles" / "centre-launch.en.txt"
+    shutil.copy(REPO / launch, copy / launch)
+    register = ["source", "add", str(launch), "--title", "Launch",
+                "--label", "kk=Іске қосу", "--label", "ru=Запуск"]  # fmt: skip
+    assert sdgkg(*register).exit_code == 0
+    assert sdgkg("extract", "kg:source-centre-launch-en").exit_code == 0
+    [review] = json.loads(sdgkg("review", "centre-launch.en", "--format", "json").stdout)
+    quote = [c for c in review["groups"]["new-entity"] if c["entity"].endswith("-quote-1")]
+    assert {c["predicate"] for c in quote} >= {"schema:text", "schema:creator"}
+    before = snapshot(copy)
+    result = sdgkg("accept", *(c["id"] for c in quote), "--dry-run")
+    assert "kgx:centre-launch.en-quote-1 is kg:quote-almaty-is-the-right-home-for" in result.stdout
+    assert "has no label in kk, en, ru" in result.stdout  # a quotation's summary is the curator's
+    assert result.exit_code == 1 and snapshot(copy) == before

@@ -177,7 +177,14 @@ class _Builder:
             for i in items
             if i.predicate.value == SKOS + "prefLabel" and isinstance(i.object, ox.Literal)
         }
-        text = labels.get("en") or next(iter(labels.values()), entity.rsplit("-", 1)[-1])
+        # A quotation has its words, not a label, until the curator names it.
+        words_of = [
+            i.object.value
+            for i in items
+            if i.predicate.value == SCHEMA + "text" and isinstance(i.object, ox.Literal)
+        ]
+        fallback = " ".join(words_of[0].split()[:6]) if words_of else entity.rsplit("-", 1)[-1]
+        text = labels.get("en") or next(iter(labels.values()), fallback)
         words = re.findall(r"\w+", "".join(_TRANSLIT.get(ch, ch) for ch in text.lower()))
         words = [re.sub(r"[^a-z0-9]", "", w) for w in words]
         base = "-".join(w for w in words if w)[:48].strip("-") or "entity"
