@@ -61,16 +61,16 @@ def registered_and_extracted() -> None:
     assert sdgkg("extract", SOURCE).exit_code == 0
 
 
-def readme_session() -> list[tuple[list[str], str]]:
+def readme_transcript() -> list[tuple[list[str], str]]:
     """The curation loop's worked example in the README: each `$ sdgkg ...` and its output."""
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    [block] = re.findall(r"```shell-session\n(.*?)```", readme, flags=re.DOTALL)
+    [block] = re.findall(r"```shell\n(.*?)```", readme, flags=re.DOTALL)
     steps = re.split(r"^\$ ", block, flags=re.MULTILINE)[1:]
     return [(shlex.split(step.split("\n", 1)[0])[1:], step.split("\n", 1)[1]) for step in steps]
 
 
 def test_the_readme_worked_example(copy: Path) -> None:
-    steps = readme_session()
+    steps = readme_transcript()
     commands = [" ".join(args[:2]) for args, _ in steps]
     assert commands[:4] == [
         "source add",
