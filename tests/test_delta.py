@@ -90,8 +90,11 @@ def mutate(rng: random.Random, found: list[ox.Triple], triples: list[ox.Triple])
         if choice == 0:
             del found[index]
         elif choice == 1 and isinstance(t.object, ox.Literal) and t.object.language:
+            # Another of the three languages (input screening refuses any other tag): a second
+            # label in one language, or a quote in the wrong one.
+            other = rng.choice([tag for tag in ("kk", "en", "ru") if tag != t.object.language])
             found[index] = ox.Triple(
-                t.subject, t.predicate, ox.Literal(t.object.value, language="de")
+                t.subject, t.predicate, ox.Literal(t.object.value, language=other)
             )
         elif choice == 2:
             found[index] = ox.Triple(t.subject, t.predicate, rng.choice(triples).subject)

@@ -29,8 +29,8 @@ VALID = sorted((FIXTURES / "valid").glob("*.ttl"))
 INVALID = sorted((FIXTURES / "invalid").glob("*.ttl"))
 
 # Guards against a glob or filter silently emptying the parametrized suites.
-EXPECTED_VALID = 11
-EXPECTED_INVALID = 80
+EXPECTED_VALID = 13
+EXPECTED_INVALID = 82
 
 PREFIXES = {
     "sdgkg": "https://w3id.org/sdgkg/ontology#",

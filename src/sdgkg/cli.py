@@ -726,6 +726,180 @@ def diff(
     _emit(render_diff(diff_graphs(old, new, _root(ctx))))
 
 
+# The curation loop: sources, review, accept, reject ------------------------------------------
+
+source_app = typer.Typer(
+    cls=TyperGroup,
+    no_args_is_help=True,
+    help="Register the documents facts come from (kg/sources.ttl, texts in seeds/).",
+)
+app.add_typer(source_app, name="source")
+
+
+@source_app.command("add")
+def source_add(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="The document (UTF-8 text).")],
+    title: Annotated[str, typer.Option(help="Its title, in its own language.")],
+    label: Annotated[
+        list[str] | None,
+        typer.Option(metavar="LANG=TEXT", help="The title in another of kk, en, ru (repeatable)."),
+    ] = None,
+    date: Annotated[str | None, typer.Option(metavar="YYYY-MM-DD", help="Date published.")] = None,
+    url: Annotated[str | None, typer.Option(metavar="URL", help="Where it is published.")] = None,
+    publisher: Annotated[
+        str | None,
+        typer.Option(metavar="IRI", help="Its publisher, an organisation of the graph (kg:NAME)."),
+    ] = None,
+    dateline: Annotated[str | None, typer.Option(help="Its dateline (ALMATY).")] = None,
+    lang: Annotated[str, typer.Option("--lang", "-l", help="kk, ru, en or auto.")] = "auto",
+    source_id: Annotated[
+        str | None, typer.Option("--id", metavar="kg:NAME", help="Default: kg:source-FILENAME.")
+    ] = None,
+    no_text: Annotated[
+        bool,
+        typer.Option(
+            "--no-text", help="Keep only its SHA-256 and URL (its licence forbids a copy)."
+        ),
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Validate and show the record; write nothing.")
+    ] = False,
+) -> None:
+    """Register a source document: its record in kg/sources.ttl, its text in seeds/.
+
+    \b
+    Examples:
+      sdgkg source add article.en.txt --title "Centre opens" --label kk=... --label ru=... \
+        --date 2026-01-20 --url https://example.org/a
+      sdgkg source add release.txt --title ... --no-text --url https://example.org/r
+    """
+    from sdgkg.curation.add import render_changes
+    from sdgkg.curation.sources import SourceRecord, register_source
+    from sdgkg.validation.report import render_text
+
+    labels = {}
+    for item in label or []:
+        tag, sep, text = item.partition("=")
+        if not sep or not text:
+            raise InputError(f"--label {item}: expected LANG=TEXT")
+        labels[tag] = text
+    record = SourceRecord(
+        title, date, url, publisher, dateline, labels, keep_text=not no_text, iri=source_id
+    )
+    registration, result = register_source(file, record, _root(ctx), lang, dry_run)
+    if not result.conforms:
+        _emit(render_text(result.report))
+        raise typer.Exit(1)
+    _emit(render_changes(result))
+    if registration.text_file:
+        typer.echo(f"{registration.text_file}: the text, kept", err=True)
+
+
+@app.command()
+def review(
+    ctx: typer.Context,
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="NAME", help="Extractions (kg/extracted/NAME.ttl). Default: all."),
+    ] = None,
+    fmt: ReportFormatOption = ReportFormat.TEXT,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Also list the curated and rejected candidates.")
+    ] = False,
+) -> None:
+    """List what the extractions propose: conflicts, new facts, second sources, new entities
+    and mentions, each with its ID, confidence and passage.
+
+    \b
+    Examples:
+      sdgkg review
+      sdgkg review article.en --format json
+    """
+    from sdgkg.curation.review import render_json, render_text, review
+
+    found = review(names or [], _root(ctx))
+    _emit(render_json(found) if fmt is ReportFormat.JSON else render_text(found, show_all))
+
+
+@app.command()
+def accept(
+    ctx: typer.Context,
+    ids: Annotated[
+        list[str] | None, typer.Argument(metavar="ID", help="Candidate IDs from `sdgkg review`.")
+    ] = None,
+    min_confidence: Annotated[
+        float | None,
+        typer.Option(metavar="X", min=0, max=1, help="Accept every candidate at X or above."),
+    ] = None,
+    label: Annotated[
+        list[str] | None,
+        typer.Option(metavar="NAME@LANG=TEXT", help="A new entity's label (repeatable)."),
+    ] = None,
+    extraction: Annotated[
+        list[str] | None,
+        typer.Option("--extraction", metavar="NAME", help="Only this extraction (repeatable)."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Validate and show the change; write nothing.")
+    ] = False,
+) -> None:
+    """Make candidates curated facts, with their evidence, if the graph with them conforms.
+
+    Exit 0 when accepted (or, with --dry-run, when they would be), 1 on SHACL violations (the
+    report; nothing is written), 2 on a wrong ID or input.
+
+    \b
+    Examples:
+      sdgkg accept 3f2a9c0e1b2d 77d0e5a1c4b9 --dry-run
+      sdgkg accept --min-confidence 0.7
+    """
+    from sdgkg.curation.accept import accept as accept_candidates
+    from sdgkg.curation.accept import render_accept
+    from sdgkg.validation.report import render_text
+
+    labels = {}
+    for item in label or []:
+        key, sep, text = item.partition("=")
+        if not sep or "@" not in key or not text:
+            raise InputError(f"--label {item}: expected NAME@LANG=TEXT")
+        labels[key] = text
+    result = accept_candidates(
+        ids or [],
+        _root(ctx),
+        min_confidence=min_confidence,
+        labels=labels,
+        names=extraction or [],
+        dry_run=dry_run,
+    )
+    if not result.conforms:
+        _emit(render_accept(result))
+        _emit(render_text(result.add.report))
+        raise typer.Exit(1)
+    _emit(render_accept(result))
+
+
+@app.command()
+def reject(
+    ctx: typer.Context,
+    ids: Annotated[list[str], typer.Argument(metavar="ID", help="Candidate IDs.")],
+    reason: Annotated[str, typer.Option(help="Why, for the record.")] = "",
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Write nothing.")] = False,
+) -> None:
+    """Reject candidates: remembered in kg/rejections.tsv, never proposed again for their
+    source.
+
+    \b
+    Examples:
+      sdgkg reject 3f2a9c0e1b2d --reason "the article reports a rumour"
+    """
+    from sdgkg.curation.accept import reject as reject_candidates
+
+    chosen = reject_candidates(ids, _root(ctx), reason=reason, dry_run=dry_run)
+    verb = "Would reject" if dry_run else "Rejected"
+    _emit("".join(f"{verb} {item.id} ({item.extraction.name})\n" for item in chosen))
+
+
 def _stop_now(exc: SdgkgError) -> NoReturn:
     """Report and end the process at once: the timed-out query's worker thread cannot be
     cancelled, and exiting the process is what stops it."""

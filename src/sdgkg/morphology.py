@@ -330,3 +330,26 @@ def same_value(a: str, b: str, lang: str) -> bool:
             same_word(x, y, lang) or same_word(y, x, lang) for x, y in zip(one, two, strict=True)
         )
     )
+
+
+def find_phrase(tokens: list[Token], phrase: list[str], lang: str, start: int) -> int | None:
+    """The index of the first token from `start` where `phrase` occurs (word forms), or None."""
+    for i in range(start, len(tokens) - len(phrase) + 1):
+        if all(same_word(tokens[i + k].text, w, lang) for k, w in enumerate(phrase)):
+            return i
+    return None
+
+
+def find_parts(
+    tokens: list[Token], parts: list[list[str]], lang: str
+) -> tuple[int, int, int] | None:
+    """Where the phrases `parts` occur in this order: (first word of the first, first word of
+    the last, last word of the last), or None."""
+    start, first, last_part = 0, None, None
+    for part in parts:
+        at = find_phrase(tokens, part, lang, start)
+        if at is None:
+            return None
+        first = at if first is None else first
+        last_part, start = at, at + len(part)
+    return (first or 0, last_part or 0, start - 1) if first is not None else None

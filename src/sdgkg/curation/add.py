@@ -79,19 +79,35 @@ def add_facts(
     change conforms to the shapes; write the kg/ files unless `dry_run`."""
     root = editable_root(root)
     with locked(root):
-        curated = read_curated(root)
-        target = _target(root, to) if to is not None else None
         new = {Path(p): read_new_facts(Path(p), display_path(Path(p), None)) for p in files}
         gone = {Path(p): read_new_facts(Path(p), display_path(Path(p), None)) for p in remove}
+        return change_facts(root, new, gone, to=to, dry_run=dry_run)
+
+
+def change_facts(
+    root: Path,
+    new: Mapping[Path, list[ox.Triple]],
+    gone: Mapping[Path, list[ox.Triple]] = {},  # noqa: B006 (read only)
+    *,
+    to: str | os.PathLike[str] | None = None,
+    dry_run: bool = False,
+    extra: Mapping[Path, bytes] = {},  # noqa: B006 (read only)
+) -> AddResult:
+    """The one validated, locked, all-or-nothing write of the curated graph: add the triples
+    of `new` and take away those of `gone` (each keyed by the file named in messages), and
+    write the `extra` files (other data under the root) in the same step."""
+    with locked(root):
+        curated = read_curated(root)
+        target = _target(root, to) if to is not None else None
         plan = _plan(root, curated, new, gone, target)
         contents = {path: render_checked(facts, path) for path, facts in plan.files.items()}
         report = _validate_after(root, contents)
         changes = _changes(root, plan)
         if not report.conforms:  # point at the files given, not at the copy validated
-            report = relocated(report, [Path(p) for p in files], root)
+            report = relocated(report, list(new), root)
         if not report.conforms or dry_run:
             return AddResult(report, changes, written=False)
-        write_files(root, changed_only(contents))
+        write_files(root, {**changed_only(contents), **extra})
     return AddResult(report, changes, written=True)
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sdgkg.errors import InputError
+from sdgkg.extract.progress import ProgressRule, progress_rule
 from sdgkg.namespaces import expand
 
 PATTERNS_FILE = Path("kg") / "extraction-patterns.toml"
@@ -61,6 +62,9 @@ class Patterns:
     topic_class: str
     rules: tuple[Rule, ...]
     quotes: QuoteRules
+    progress: tuple[
+        ProgressRule, ...
+    ] = ()  # ProgressRule (sdgkg.extract.progress): tasks reported done
 
     def section(self, name: str) -> list[Rule]:
         return [rule for rule in self.rules if rule.section == name]
@@ -94,7 +98,12 @@ def _patterns(data: dict[str, Any]) -> Patterns:
     for rule in rules:
         if rule.list_name and rule.list_name not in by_name:
             raise ValueError(f"pattern {rule.name!r}: no list named {rule.list_name!r}")
-    return Patterns(_iri(data["topic_class"]), tuple(rules), _quotes(data["quotes"]))
+
+    try:
+        progress = tuple(progress_rule(item, _iri) for item in data.get("progress", []))
+    except KeyError as exc:
+        raise ValueError(f"a [[progress]] pattern needs {exc}") from None
+    return Patterns(_iri(data["topic_class"]), tuple(rules), _quotes(data["quotes"]), progress)
 
 
 def _rule(section: str, item: dict[str, Any]) -> Rule:

@@ -14,8 +14,8 @@ import re
 
 from sdgkg.extract.documents import Passage
 from sdgkg.extract.lexicon import Mention
-from sdgkg.extract.rules import Context, find_phrase
-from sdgkg.morphology import same_word, tokenize, words
+from sdgkg.extract.rules import Context
+from sdgkg.morphology import find_phrase, same_word, tokenize, words
 from sdgkg.namespaces import RDF_TYPE, SCHEMA
 from sdgkg.rdfio.terms import Term
 

@@ -12,6 +12,7 @@ from sdgkg.extract.patterns import Patterns, Role, Rule
 from sdgkg.morphology import (
     Token,
     content_words,
+    find_parts,
     may_contain,
     same_word,
     tokenize,
@@ -287,29 +288,9 @@ def _trigger(ctx: Context, rule: Rule, passage: Passage) -> tuple[int, int, int]
         parts = [list(words(part)) for part in phrase.split("...")]
         if not may_contain(passage.text, [part[0] for part in parts if part], ctx.doc.lang):
             continue
-        found = _find_parts(tokens, parts, ctx.doc.lang)
+        found = find_parts(tokens, parts, ctx.doc.lang)
         if found:
             return found
-    return None
-
-
-def _find_parts(
-    tokens: list[Token], parts: list[list[str]], lang: str
-) -> tuple[int, int, int] | None:
-    start, first, last_part = 0, None, None
-    for part in parts:
-        at = find_phrase(tokens, part, lang, start)
-        if at is None:
-            return None
-        first = at if first is None else first
-        last_part, start = at, at + len(part)
-    return (first or 0, last_part or 0, start - 1) if first is not None else None
-
-
-def find_phrase(tokens: list[Token], phrase: list[str], lang: str, start: int) -> int | None:
-    for i in range(start, len(tokens) - len(phrase) + 1):
-        if all(same_word(tokens[i + k].text, w, lang) for k, w in enumerate(phrase)):
-            return i
     return None
 
 

@@ -22,9 +22,12 @@ from sdgkg.extract.events import Event, find_events
 from sdgkg.extract.facts import event_candidates
 from sdgkg.extract.lexicon import Lexicon, Mention
 from sdgkg.extract.patterns import load_patterns
+from sdgkg.extract.progress import apply_progress
 from sdgkg.extract.quotes import find_quotations
 from sdgkg.extract.rdf import KGX, Source, document_key, to_turtle
+from sdgkg.extract.rejections import drop_rejected
 from sdgkg.extract.rules import Candidate, Context, apply_patterns
+from sdgkg.namespaces import PREFIXES, expand
 from sdgkg.store.engine import EmbeddedEngine
 from sdgkg.store.graph import load_extra
 from sdgkg.store.paths import GENERATED_DIR, display_path, graph_files
@@ -76,7 +79,9 @@ def extract(
     store = curated_store(root)
     engine = EmbeddedEngine(store)
     sources = _sources(engine)
-    paths = [Path(f) for f in files] or [root / s[1] for s in sources.values() if s[1]]
+    paths = [_document_path(f, root) for f in files] or [
+        root / s[1] for s in sources.values() if s[1]
+    ]
     if output is not None and len(paths) != 1:
         raise InputError("--output needs exactly one FILE")
     patterns = load_patterns(root)
@@ -90,15 +95,18 @@ def extract(
         lexicon = Lexicon.from_store(store, doc.lang)
         ctx = Context(doc, segment(doc), lexicon, engine, patterns)
         ctx.mentions = _mentions(ctx, progress)
-        candidates = apply_patterns(ctx, [find_quotations])
+        found_here = apply_patterns(ctx, [find_quotations, _progress])
+        key = document_key(doc)
+        candidates = drop_rejected(root, source.iri, key, found_here)
         mentions = [m for p in ctx.passages for m in ctx.mentions[p.id]]
         entities = find_entities(ctx.passages, ctx.mentions, doc.lang, event_rules, ctx.topic)
         events = find_events(
             doc, ctx.passages, ctx.mentions, lexicon, engine, event_rules, ctx.topic, entities
         )
-        extra = event_candidates(ctx, entities, events, candidates)
+        events_found = event_candidates(ctx, entities, events, candidates)
+        extra = drop_rejected(root, source.iri, key, events_found)
         target = Path(output) if output else root / OUTPUT_DIR / f"{doc.name}.ttl"
-        annotations = mention_annotations(doc, source.iri, document_key(doc), mentions)
+        annotations = mention_annotations(doc, source.iri, key, mentions)
         turtle = to_turtle(doc, source, candidates + extra, annotations)
         found.append(
             Extraction(
@@ -123,6 +131,16 @@ def _dated(doc: Document, date: str | None, source: Source) -> Document:
         return doc
     chosen = date or source.date
     return replace(doc, date=chosen[:10]) if chosen else doc
+
+
+def _document_path(argument: str | os.PathLike[str], root: Path) -> Path:
+    """A file, or a registered source named kg:NAME (its kept text)."""
+    return source_file(str(argument), root) or Path(argument)
+
+
+def _progress(ctx: Context) -> None:
+    """The `[[progress]]` patterns: a sentence reports a known task done, and when."""
+    apply_progress(ctx, ctx.patterns.progress)
 
 
 def curated_store(root: Path) -> ox.Store:
@@ -229,3 +247,18 @@ def _staged_path(output: Path, root: Path, staged: Path, number: int) -> Path:
     if relative.suffix != ".ttl" or relative.parts[0] != "kg":
         return staged / OUTPUT_DIR / f"new-{number}-{output.stem}.ttl"
     return staged / relative
+
+
+def source_file(argument: str, root: Path) -> Path | None:
+    """The kept text of a registered source named kg:NAME (None if `argument` is not one)."""
+    iri = expand(argument) if argument.startswith("kg:") else None
+    if iri is None:
+        return None
+    kept = ox.NamedNode(PREFIXES["sdgkg"] + "sourceFile")
+    files = [q.object for q in curated_store(root).quads_for_pattern(ox.NamedNode(iri), kept, None)]
+    if not files or not isinstance(files[0], ox.Literal):
+        raise InputError(
+            f"{argument}: no registered source with a kept text",
+            hint="register it with `sdgkg source add FILE`, or give the file",
+        )
+    return root / files[0].value

@@ -8,7 +8,7 @@ for it (the reified rdf:Statement, its passage's quoted sentence or its outside 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 
 import pyoxigraph as ox
@@ -28,7 +28,7 @@ _HIDDEN_LINKS = {RDF_TYPE, *_LABELS, PREFIXES["prov"] + "wasDerivedFrom"}
 _MOST_NODES = 60  # a class with thousands of members would be a hairball, not a picture
 
 _EVIDENCE = """
-SELECT ?s ?p ?o ?exact ?source ?start ?end ?by WHERE {
+SELECT ?s ?p ?o ?exact ?source ?start ?end ?by ?translation WHERE {
   # Curated evidence: a candidate of `sdgkg extract` (sdgkg:Candidate) is not an rdf:Statement.
   ?fact a rdf:Statement ;
     rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?ev .
@@ -39,6 +39,8 @@ SELECT ?s ?p ?o ?exact ?source ?start ?end ?by WHERE {
   OPTIONAL { ?ev oa:hasSource ?document . }
   BIND (COALESCE(?document, ?ev) AS ?source)
   OPTIONAL { ?fact prov:wasAttributedTo ?by . }
+  # The curators' translations of the sentence, shown beside it in the page's language.
+  OPTIONAL { ?rendering a sdgkg:Translation ; prov:wasDerivedFrom ?q ; rdf:value ?translation . }
 }"""
 
 
@@ -49,6 +51,7 @@ class Evidence:
     start: Term | None
     end: Term | None
     attributed_to: Term | None
+    translations: tuple[Term, ...] = ()  # the sentence in other languages, marked as such
 
 
 @dataclass(frozen=True)
@@ -89,17 +92,29 @@ def _distinct(pairs: Iterable[tuple[object, object]]) -> tuple[tuple[Term, Term]
 
 
 def _evidence(store: ox.Store, node: ox.NamedNode) -> dict[tuple[Term, Term], tuple[Evidence, ...]]:
-    found: dict[tuple[Term, Term], list[Evidence]] = {}
+    found: dict[tuple[Term, Term], dict[Evidence, list[Term]]] = {}
     result = EmbeddedEngine(store).query(_EVIDENCE, {"s": Term.iri(node.value)})
     for row in result.rows:
         terms = dict(zip(result.variables, row, strict=True))
         predicate, obj, source = terms["p"], terms["o"], terms["source"]
         if predicate is None or obj is None or source is None:  # the query binds all three
             continue
-        found.setdefault((predicate, obj), []).append(
-            Evidence(terms["exact"], source, terms["start"], terms["end"], terms["by"])
+        item = Evidence(terms["exact"], source, terms["start"], terms["end"], terms["by"])
+        renderings = found.setdefault((predicate, obj), {}).setdefault(item, [])
+        if terms["translation"] is not None:
+            renderings.append(terms["translation"])
+    return {
+        key: tuple(
+            sorted(
+                (
+                    replace(e, translations=tuple(sorted(set(t), key=repr)))
+                    for e, t in items.items()
+                ),
+                key=repr,
+            )
         )
-    return {key: tuple(sorted(set(items), key=repr)) for key, items in found.items()}
+        for key, items in found.items()
+    }
 
 
 def resource_page(description: Description, labels: Labels) -> bytes:
