@@ -140,11 +140,12 @@ def _exported_triples() -> int:
 @pytest.fixture(scope="module")
 def pushed(virtuoso: Virtuoso) -> Virtuoso:
     """The graph pushed into PUSH_GRAPH with the README's credentials."""
+    from sdgkg import export_graph
     from sdgkg.store.remote import push_graph
 
     env = {"SDGKG_USER": "sdgkg", "SDGKG_PASSWORD": "change-me"}
     with _environment(env):
-        push_graph(virtuoso.base + "/sparql-graph-crud-auth", root=REPO)
+        push_graph(virtuoso.base + "/sparql-graph-crud-auth", export_graph("nt", REPO))
     return virtuoso
 
 

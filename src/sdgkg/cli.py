@@ -801,7 +801,9 @@ def review(
     ctx: typer.Context,
     names: Annotated[
         list[str] | None,
-        typer.Argument(metavar="NAME", help="Extractions (kg/extracted/NAME.ttl). Default: all."),
+        typer.Argument(
+            metavar="[NAME]...", help="Extractions (kg/extracted/NAME.ttl). Default: all."
+        ),
     ] = None,
     fmt: ReportFormatOption = ReportFormat.TEXT,
     show_all: Annotated[
@@ -826,7 +828,8 @@ def review(
 def accept(
     ctx: typer.Context,
     ids: Annotated[
-        list[str] | None, typer.Argument(metavar="ID", help="Candidate IDs from `sdgkg review`.")
+        list[str] | None,
+        typer.Argument(metavar="[ID]...", help="Candidate IDs from `sdgkg review`."),
     ] = None,
     min_confidence: Annotated[
         float | None,
@@ -882,7 +885,7 @@ def accept(
 @app.command()
 def reject(
     ctx: typer.Context,
-    ids: Annotated[list[str], typer.Argument(metavar="ID", help="Candidate IDs.")],
+    ids: Annotated[list[str], typer.Argument(metavar="ID...", help="Candidate IDs.")],
     reason: Annotated[str, typer.Option(help="Why, for the record.")] = "",
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Write nothing.")] = False,
 ) -> None:
