@@ -8,13 +8,13 @@ forms (or, in an `exact` pattern, only the word as written, in any case).
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 from sdgkg.errors import InputError
+from sdgkg.extract.patterns import read_toml
 from sdgkg.morphology import Token, may_contain, normalise, same_word, words
 from sdgkg.namespaces import expand
 
@@ -70,13 +70,7 @@ def load_event_rules(root: Path) -> EventRules:
 @cache
 def _load(path: str, _stamp: int) -> EventRules:
     shown = EVENTS_FILE.as_posix()
-    try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"{shown}: cannot read ({exc.strerror})") from None
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        line = re.search(r"line (\d+)", str(exc))
-        raise InputError(f"{shown}:{line.group(1) if line else 1}: {exc}") from None
+    data = read_toml(Path(path), shown)
     try:
         return _rules(data)
     except (KeyError, TypeError, ValueError, re.error) as exc:

@@ -75,19 +75,23 @@ class Patterns:
 
 def load_patterns(root: Path) -> Patterns:
     """Read and check the patterns file of the data root."""
-    path = root / PATTERNS_FILE
     shown = PATTERNS_FILE.as_posix()
+    data = read_toml(root / PATTERNS_FILE, shown)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return _patterns(data)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InputError(f"{shown}: {exc}") from None
+
+
+def read_toml(path: Path, shown: str) -> dict[str, Any]:
+    """A patterns file's data; one error line naming the file and line when it cannot be read."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise InputError(f"{shown}: cannot read ({exc.strerror})") from None
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         line = re.search(r"line (\d+)", str(exc))
         raise InputError(f"{shown}:{line.group(1) if line else 1}: {exc}") from None
-    try:
-        return _patterns(data)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise InputError(f"{shown}: {exc}") from None
 
 
 def _patterns(data: dict[str, Any]) -> Patterns:
