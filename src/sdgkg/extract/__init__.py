@@ -1,8 +1,8 @@
 """`sdgkg extract`: candidate facts, with their evidence, from articles in kk, ru or en.
 
 It may import `validation` (candidates are validated with the graph before they are written),
-`store`, `rdfio` and the project-wide modules; nothing here imports `curation`, `server` or the
-CLI. Only `morphology` imports a language library (snowballstemmer), on first use.
+`store`, `rdfio` and the project-wide modules (`sdgkg.morphology` for word forms); nothing here
+imports `curation`, which builds on it, nor `server` or the CLI.
 
 documents (reading, language, passages with offsets) -> lexicon (the graph's labels, matched
 through morphology) -> rules (the patterns of kg/extraction-patterns.toml) -> rdf (candidates
