@@ -111,6 +111,9 @@ class Settings:
 
 
 # Options shared by several commands, declared once.
+DryRunOption = Annotated[
+    bool, typer.Option("--dry-run", help="Validate and show the change; write nothing.")
+]
 ReportFormatOption = Annotated[
     ReportFormat, typer.Option("--format", "-f", help="text for people, json for programs.")
 ]
@@ -654,9 +657,7 @@ def add(
             "the subject, else the one with most subjects of its class.",
         ),
     ] = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Validate and show the change; write nothing.")
-    ] = False,
+    dry_run: DryRunOption = False,
 ) -> None:
     """Add facts to the curated graph if the graph with them conforms to the shapes.
 
@@ -843,9 +844,7 @@ def accept(
         list[str] | None,
         typer.Option("--extraction", metavar="NAME", help="Only this extraction (repeatable)."),
     ] = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Validate and show the change; write nothing.")
-    ] = False,
+    dry_run: DryRunOption = False,
 ) -> None:
     """Make candidates curated facts, with their evidence, if the graph with them conforms.
 
