@@ -114,6 +114,15 @@ class Settings:
 DryRunOption = Annotated[
     bool, typer.Option("--dry-run", help="Validate and show the change; write nothing.")
 ]
+TimeoutOption = Annotated[
+    float | None,
+    typer.Option(
+        "--timeout",
+        metavar="SECONDS",
+        min=0,
+        help=f"Stop after SECONDS (0: no limit). Default: ${TIMEOUT_ENV} or {DEFAULT_TIMEOUT:g}.",
+    ),
+]
 ReportFormatOption = Annotated[
     ReportFormat, typer.Option("--format", "-f", help="text for people, json for programs.")
 ]
@@ -190,16 +199,7 @@ def query(
             "--format", "-f", help="Output format. Default: table on a terminal, else csv/turtle."
         ),
     ] = None,
-    timeout: Annotated[
-        float | None,
-        typer.Option(
-            "--timeout",
-            metavar="SECONDS",
-            min=0,
-            help=f"Stop the query after SECONDS (0: no limit). "
-            f"Default: ${TIMEOUT_ENV} or {DEFAULT_TIMEOUT:g}.",
-        ),
-    ] = None,
+    timeout: TimeoutOption = None,
     max_rows: Annotated[
         int | None,
         typer.Option(
@@ -400,16 +400,7 @@ def validate(
 def stats(
     ctx: typer.Context,
     fmt: ReportFormatOption = ReportFormat.TEXT,
-    timeout: Annotated[
-        float | None,
-        typer.Option(
-            "--timeout",
-            metavar="SECONDS",
-            min=0,
-            help=f"Stop after SECONDS (0: no limit). "
-            f"Default: ${TIMEOUT_ENV} or {DEFAULT_TIMEOUT:g}.",
-        ),
-    ] = None,
+    timeout: TimeoutOption = None,
 ) -> None:
     """Summarise the graph: triples, entities by class, labels by kind and language, curated
     and candidate statements, evidence.
