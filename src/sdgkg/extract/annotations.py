@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from pyoxigraph import Literal, NamedNode, Triple
+from pyoxigraph import Triple
 
 from sdgkg.extract.documents import Document
 from sdgkg.extract.lexicon import Mention
-from sdgkg.extract.rdf import KGX, OA, _integer, _t
+from sdgkg.extract.rdf import KGX, OA, _t, segment
 from sdgkg.namespaces import RDF
 
 
@@ -33,15 +33,4 @@ def mention_annotations(
         yield _t(iri, OA + "motivatedBy", OA + motivation)
         yield _t(iri, OA + "hasBody", mention.entity)
         yield _t(iri, OA + "hasTarget", target)
-        yield _t(target, RDF + "type", OA + "SpecificResource")
-        yield _t(target, OA + "hasSource", source)
-        yield _t(target, OA + "hasSelector", target + "-position")
-        yield _t(target, OA + "hasSelector", target + "-quote")
-        yield _t(target + "-position", RDF + "type", OA + "TextPositionSelector")
-        yield _t(target + "-position", OA + "start", _integer(mention.start))
-        yield _t(target + "-position", OA + "end", _integer(mention.end))
-        yield _t(target + "-quote", RDF + "type", OA + "TextQuoteSelector")
-        exact = doc.text[mention.start : mention.end]
-        yield Triple(
-            NamedNode(target + "-quote"), NamedNode(OA + "exact"), Literal(exact, language=doc.lang)
-        )
+        yield from segment(target, doc, source, mention.start, mention.end)

@@ -120,16 +120,21 @@ def _document(doc: Document, iri: str) -> Iterator[Triple]:
 
 
 def _passage(doc: Document, source: str, key: str, passage: Passage) -> Iterator[Triple]:
-    iri = passage_iri(key, passage)
+    yield from segment(passage_iri(key, passage), doc, source, passage.start, passage.end)
+
+
+def segment(iri: str, doc: Document, source: str, start: int, end: int) -> Iterator[Triple]:
+    """The words of `doc` from `start` to `end` as an oa:SpecificResource of `source`, with a
+    position selector (code point offsets) and a quote selector (the exact words)."""
     yield _t(iri, RDF + "type", OA + "SpecificResource")
     yield _t(iri, OA + "hasSource", source)
     yield _t(iri, OA + "hasSelector", iri + "-position")
     yield _t(iri, OA + "hasSelector", iri + "-quote")
     yield _t(iri + "-position", RDF + "type", OA + "TextPositionSelector")
-    yield _t(iri + "-position", OA + "start", _integer(passage.start))
-    yield _t(iri + "-position", OA + "end", _integer(passage.end))
+    yield _t(iri + "-position", OA + "start", _integer(start))
+    yield _t(iri + "-position", OA + "end", _integer(end))
     yield _t(iri + "-quote", RDF + "type", OA + "TextQuoteSelector")
-    yield _t(iri + "-quote", OA + "exact", Literal(passage.text, language=doc.lang))
+    yield _t(iri + "-quote", OA + "exact", Literal(doc.text[start:end], language=doc.lang))
 
 
 def passage_iri(key: str, passage: Passage) -> str:
