@@ -30,23 +30,15 @@ import pyoxigraph as ox
 
 from sdgkg.curation.add import AddResult, change_facts, editable_root
 from sdgkg.curation.diff import GraphDiff, SubjectDiff, render_diff
-from sdgkg.curation.review import KGX, Item, Review, minted, review
+from sdgkg.curation.review import Item, Review, minted, review
 from sdgkg.errors import InputError
 from sdgkg.extract.rejections import REJECTIONS_FILE, with_rejections
 from sdgkg.extract.run import curated_store
-from sdgkg.namespaces import PREFIXES, RDF_TYPE, compact
+from sdgkg.namespaces import KG, KGX, OA, PROV, RDF, RDF_TYPE, SCHEMA, SDGKG, SKOS, XSD, compact
 from sdgkg.rdfio.turtle import term
 from sdgkg.rdfio.turtle import term as turtle_term
 from sdgkg.store.writes import locked, write_files
 
-KG = PREFIXES["kg"]
-RDF = PREFIXES["rdf"]
-OA = PREFIXES["oa"]
-PROV = PREFIXES["prov"]
-SDGKG = PREFIXES["sdgkg"]
-SCHEMA = PREFIXES["schema"]
-SKOS = PREFIXES["skos"]
-XSD = PREFIXES["xsd"]
 ACCEPTED_GROUPS = ("conflict", "new", "second-source", "new-entity")
 LANGUAGES = ("kk", "en", "ru")
 

@@ -27,16 +27,11 @@ import pyoxigraph as ox
 from sdgkg.errors import InputError
 from sdgkg.extract.rejections import load_rejections, rejection_key
 from sdgkg.extract.run import curated_store
-from sdgkg.namespaces import PREFIXES, compact
+from sdgkg.namespaces import KGX, PREFIXES, RDF, SKOS, compact
 from sdgkg.rdfio.turtle import term as turtle_term
 from sdgkg.store.graph import read_rdf_bytes, syntax_message
 from sdgkg.store.paths import GENERATED_DIR, display_path, shape_files
 
-KGX = PREFIXES["kgx"]
-RDF = PREFIXES["rdf"]
-SKOS = PREFIXES["skos"]
-PROV = PREFIXES["prov"]
-SDGKG = PREFIXES["sdgkg"]
 GROUPS = ("conflict", "new", "second-source", "new-entity", "mention", "curated", "rejected")
 TITLES = {
     "conflict": "Conflicts with the graph",

@@ -25,14 +25,12 @@ import pyoxigraph as ox
 from sdgkg.curation.add import change_facts, editable_root, read_curated
 from sdgkg.errors import InputError
 from sdgkg.extract.documents import read_document
-from sdgkg.namespaces import PREFIXES, compact, expand
+from sdgkg.namespaces import DCTERMS, KG, PREFIXES, SDGKG, compact, expand
 from sdgkg.store.writes import locked
 
-KG = PREFIXES["kg"]
 SEEDS_DIR = "seeds"
 LANGUAGES = ("kk", "en", "ru")
 SCHEMA, SKOS, XSD = PREFIXES["schema"], PREFIXES["skos"], PREFIXES["xsd"]
-SDGKG, DCTERMS = PREFIXES["sdgkg"], PREFIXES["dcterms"]
 RDF_TYPE = PREFIXES["rdf"] + "type"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

@@ -17,8 +17,8 @@ from pyoxigraph import Triple
 
 from sdgkg.extract.documents import Document
 from sdgkg.extract.lexicon import Mention
-from sdgkg.extract.rdf import KGX, OA, _t, segment
-from sdgkg.namespaces import RDF
+from sdgkg.extract.rdf import _t, segment
+from sdgkg.namespaces import KGX, OA, RDF
 
 
 def mention_annotations(

@@ -26,16 +26,9 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from sdgkg.extract.documents import Document, Passage
 from sdgkg.extract.rules import Candidate
-from sdgkg.namespaces import PREFIXES, RDF, SCHEMA, XSD
+from sdgkg.namespaces import DCTERMS, KGX, OA, PROV, RDF, SCHEMA, SDGKG, SKOS, XSD
 from sdgkg.rdfio.terms import Term, to_oxigraph
 from sdgkg.rdfio.turtle import write_turtle
-
-KGX = PREFIXES["kgx"]
-OA = PREFIXES["oa"]
-PROV = PREFIXES["prov"]
-SDGKG = PREFIXES["sdgkg"]
-SKOS = PREFIXES["skos"]
-DCTERMS = PREFIXES["dcterms"]
 
 
 @dataclass(frozen=True)

@@ -24,10 +24,10 @@ from sdgkg.extract.lexicon import Lexicon, Mention
 from sdgkg.extract.patterns import load_patterns
 from sdgkg.extract.progress import apply_progress
 from sdgkg.extract.quotes import find_quotations
-from sdgkg.extract.rdf import KGX, Source, document_key, to_turtle
+from sdgkg.extract.rdf import Source, document_key, to_turtle
 from sdgkg.extract.rejections import drop_rejected
 from sdgkg.extract.rules import Candidate, Context, apply_patterns
-from sdgkg.namespaces import PREFIXES, expand
+from sdgkg.namespaces import KGX, PREFIXES, expand
 from sdgkg.store.engine import EmbeddedEngine
 from sdgkg.store.graph import load_extra
 from sdgkg.store.paths import GENERATED_DIR, display_path, graph_files

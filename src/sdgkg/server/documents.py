@@ -10,7 +10,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from sdgkg.formats import ResultFormat
-from sdgkg.namespaces import PREFIXES
+from sdgkg.namespaces import DCTERMS, PREFIXES
 from sdgkg.rdfio.ntriples import bytes_written
 from sdgkg.rdfio.serialize import to_jsonld, to_ntriples, to_rdfxml, to_turtle
 from sdgkg.server.protocol import NQUADS, RDFXML, TRIG
@@ -18,7 +18,6 @@ from sdgkg.server.protocol import NQUADS, RDFXML, TRIG
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
 FORMATS = "http://www.w3.org/ns/formats/"
-DCTERMS = PREFIXES["dcterms"]
 RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 TITLE = (
