@@ -39,9 +39,22 @@ _FACT = """
         oa:TextQuoteSelector schema:CreativeWork schema:NewsArticle }
       ?s a ?infrastructure .
     }"""
-_FACTS = (
-    "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o ." + _FACT + "} }"
-)
+# The facts counted per subject, so that the subject's IRI is read once, not once per triple,
+# and the evidence machinery taken out by one anti-join (a `FILTER NOT EXISTS` per triple made
+# this count 8 s of the 13 s of `stats` at 1M triples in the index).
+_FACTS = """SELECT (SUM(?n) AS ?facts) WHERE {
+  { SELECT ?s (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE {
+      ?s ?p ?o
+      FILTER (?p NOT IN (rdf:type, skos:prefLabel, skos:altLabel, skos:exactMatch, skos:inScheme,
+        rdfs:seeAlso))
+  } } GROUP BY ?s }
+  FILTER (STRSTARTS(STR(?s), STR(kg:)))
+  MINUS {
+    VALUES ?infrastructure { rdf:Statement oa:SpecificResource oa:TextPositionSelector
+      oa:TextQuoteSelector schema:CreativeWork schema:NewsArticle }
+    ?s a ?infrastructure .
+  }
+}"""
 # Evidence is a curated rdf:Statement with a source; an extracted sdgkg:Candidate (never typed
 # rdf:Statement) does not count. One join of the statements with the facts they restate.
 _EVIDENCED = (
