@@ -1,6 +1,7 @@
 """Benchmark sdgkg against the engines it is measured by, side by side, in one run.
 
-    python bench/run.py [--sizes 1k,100k,1M] [--quick] [--runs N] [--output bench/RESULTS.md]
+    python bench/run.py [--sizes 1k,100k,1M] [--quick] [--runs N] [--only GROUPS]
+                        [--output bench/RESULTS.md] [--append]
 
 For each size it generates a graph of the project's shape (bench/generate.py), then times whole
 processes, several runs each, and writes medians and ratios as a Markdown table:
@@ -17,6 +18,8 @@ processes, several runs each, and writes medians and ratios as a Markdown table:
 - `sdgkg --help`, and the `python -X importtime` profile of `sdgkg query`.
 
 `--quick` (used by the test suite) runs the smallest graph once, to prove the script works.
+`--only stats,query` measures some groups of rows alone, and `--append` adds their table to the
+results file as a new section, so a slow group can be measured again without the others.
 """
 
 from __future__ import annotations
@@ -177,10 +180,18 @@ def _env(extra: dict[str, str] | None) -> dict[str, str]:
     return {**env, **(extra or {})}
 
 
+def write_query_files(bench: Bench, root: Path) -> None:
+    """The benchmark query with its parameter inlined, and the pyoxigraph and rdflib scripts
+    that run it: the anchors of the query and stats rows."""
+    text = (root / "queries" / f"{QUERY}.rq").read_text(encoding="utf-8")
+    query = text.replace("?lang\n", "\n").replace("?lang", f'"{LANG}"')
+    (bench.work / "query.rq").write_text(query)
+    (bench.work / "pyoxigraph_query.py").write_text(PYOXIGRAPH_QUERY)
+    (bench.work / "rdflib_query.py").write_text(RDFLIB_QUERY)
+
+
 def query_rows(bench: Bench, label: str, root: Path) -> None:
     query_file = bench.work / "query.rq"
-    text = (root / "queries" / f"{QUERY}.rq").read_text(encoding="utf-8")
-    query_file.write_text(text.replace("?lang\n", "\n").replace("?lang", f'"{LANG}"'))
     files = sorted([*root.glob("ontology/**/*.ttl"), *root.glob("kg/**/*.ttl")])
     store = bench.work / "oxigraph-store"
     cache = bench.work / "cache"
@@ -260,12 +271,9 @@ def query_rows(bench: Bench, label: str, root: Path) -> None:
     )
     if label == "1M":
         bench.rows[-1].anchor_name, bench.rows[-1].anchor, bench.rows[-1].limit = "0.5 s", 0.5, 1.0
-    script = bench.work / "pyoxigraph_query.py"
-    script.write_text(PYOXIGRAPH_QUERY)
-    pyox = [PY, str(script), str(root), str(query_file)]
+    pyox = [PY, str(bench.work / "pyoxigraph_query.py"), str(root), str(query_file)]
     bench.rows.append(Row(label, "query, cold", cold, "pyoxigraph script", bench.time(pyox)))
     rdflib_script = bench.work / "rdflib_query.py"
-    rdflib_script.write_text(RDFLIB_QUERY)
     if label == "1k":  # rdflib's query takes minutes at 100k (the issue measured 168 s)
         rdf = bench.time([PY, str(rdflib_script), str(root), str(query_file)])
         bench.rows.append(Row(label, "query, cold", cold, "rdflib script", rdf))
@@ -349,7 +357,7 @@ def export_rows(bench: Bench, label: str, root: Path) -> None:
 def stats_rows(bench: Bench, label: str, root: Path) -> None:
     """`sdgkg stats` parsing the files, and from the built index; linear in the graph's size
     (it was quadratic: 56 s at 100k). The anchor is loading the files and running one query."""
-    query_file = bench.work / "query.rq"  # written by query_rows
+    query_file = bench.work / "query.rq"
     pyox = [PY, str(bench.work / "pyoxigraph_query.py"), str(root), str(query_file)]
     anchor = bench.time(pyox)
     argv = [*SDGKG, "--root", str(root), "stats", "--timeout", "0"]
@@ -619,7 +627,8 @@ def render(bench: Bench, command: str, profile: str, header: str, seconds: float
             f"| {row.size} | {row.work} | {ours} | {row.anchor_name} | {theirs} | "
             f"{ratio} | {row.target} | {verdict} |"
         )
-    lines += ["", "## Import-time profile of `sdgkg query` (python -X importtime)", "", profile]
+    if profile:
+        lines += ["", "## Import-time profile of `sdgkg query` (python -X importtime)", "", profile]
     return "\n".join(lines)
 
 
@@ -629,6 +638,9 @@ def _fmt(value: float | None, unit: str) -> str:
     if unit == "s":
         return f"{value:.3f} s"
     return f"{value:.0f} {unit}"
+
+
+GROUPS = ("startup", "query", "export", "stats", "serve", "validate")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -641,36 +653,64 @@ def main(argv: list[str] | None = None) -> int:
         default="100k",
         help="graph size for the validation rows (full pySHACL takes minutes at 100k)",
     )
+    parser.add_argument(
+        "--only",
+        default=",".join(GROUPS),
+        help=f"comma-separated groups of rows to measure: {','.join(GROUPS)}",
+    )
     parser.add_argument("--output", type=Path, default=BENCH / "RESULTS.md")
+    parser.add_argument(
+        "--append",
+        action="store_true",
+        help="add the table to the end of --output as a new section instead of replacing it",
+    )
     args = parser.parse_args(argv)
+    groups = set(args.only.split(","))
+    if unknown := groups - set(GROUPS):
+        parser.error(f"unknown group in --only: {', '.join(sorted(unknown))}")
     sizes = ["1k"] if args.quick else args.sizes.split(",")
     runs = 1 if args.quick else args.runs
     header = machine()
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="sdgkg-bench-") as temp:
-        work = Path(temp)
-        bench = Bench(runs, work)
-        startup_rows(bench)
-        profile = ""
-        for label in sizes:
-            root = work / f"graph-{label}"
-            triples = generate(parse_size(label), root)
-            print(f"bench: {label}: {triples} triples", file=sys.stderr)
-            query_rows(bench, label, root)
-            export_rows(bench, label, root)
-            stats_rows(bench, label, root)
-            serve_rows(bench, label, root)
-            profile = profile or import_profile(root)
-        vlabel = sizes[0] if args.quick else args.validate_size
-        vroot = work / f"graph-{vlabel}-validate"
-        generate(parse_size(vlabel), vroot)
-        validate_rows(bench, vlabel, vroot)
-        project_validate_row(bench)
+        bench = Bench(runs, Path(temp))
+        profile = measure(bench, groups, sizes, "1k" if args.quick else args.validate_size)
         command = " ".join(argv if argv is not None else sys.argv[1:])
         text = render(bench, command, profile, header, time.perf_counter() - started)
+    if args.append:
+        section = text.replace("# Benchmark results", f"## `python bench/run.py {command}`", 1)
+        text = args.output.read_text(encoding="utf-8").rstrip("\n") + "\n\n\n" + section
     args.output.write_text(text + "\n", encoding="utf-8")
     print(text)
     return 0
+
+
+def measure(bench: Bench, groups: set[str], sizes: list[str], validate_size: str) -> str:
+    """Measure the chosen groups of rows into `bench.rows`; the import-time profile or ""."""
+    if "startup" in groups:
+        startup_rows(bench)
+    profile = ""
+    for label in sizes:
+        root = bench.work / f"graph-{label}"
+        triples = generate(parse_size(label), root)
+        print(f"bench: {label}: {triples} triples", file=sys.stderr)
+        write_query_files(bench, root)
+        for group, rows in (
+            ("query", query_rows),
+            ("export", export_rows),
+            ("stats", stats_rows),
+            ("serve", serve_rows),
+        ):
+            if group in groups:
+                rows(bench, label, root)
+        if "query" in groups:
+            profile = profile or import_profile(root)
+    if "validate" in groups:
+        vroot = bench.work / f"graph-{validate_size}-validate"
+        generate(parse_size(validate_size), vroot)
+        validate_rows(bench, validate_size, vroot)
+        project_validate_row(bench)
+    return profile
 
 
 if __name__ == "__main__":

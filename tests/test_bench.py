@@ -59,3 +59,28 @@ def test_serve_rows_are_measured_with_wrk_or_say_why_not(quick_results: str) -> 
         require_tool("wrk", wanted_by=__name__)  # skips, saying how to install it
     assert all("req/s | oxigraph serve-read-only | " in row for row in serve_rows)
     assert not any("not measured" in row for row in serve_rows)
+
+
+def test_only_some_groups_can_be_measured_and_appended(tmp_path: Path) -> None:
+    require_tool("oxigraph", wanted_by=__name__)
+    output = tmp_path / "RESULTS.md"
+    output.write_text("# Benchmark results\n\nEarlier figures.\n", encoding="utf-8")
+    argv = [sys.executable, str(BENCH), "--quick", "--only", "stats", "--append"]
+    done = subprocess.run([*argv, "--output", str(output)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    text = output.read_text(encoding="utf-8")
+    earlier, appended = text.split("\n## `python bench/run.py --quick --only stats --append")
+    assert earlier.startswith("# Benchmark results\n\nEarlier figures.\n")
+    rows = [line for line in appended.splitlines() if line.startswith("| 1k |")]
+    assert [row.split(" | ")[1] for row in rows] == [
+        "stats, parsing the files",
+        "stats, index built",
+    ]
+
+
+def test_an_unknown_group_is_refused(tmp_path: Path) -> None:
+    argv = [sys.executable, str(BENCH), "--only", "stats,speed", "--output", str(tmp_path / "r")]
+    done = subprocess.run(argv, capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "unknown group in --only: speed" in done.stderr
+    assert not (tmp_path / "r").exists()
