@@ -163,7 +163,8 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
     return list(_tokenize(text, offset))
 
 
-@lru_cache(maxsize=4096)  # every pattern reads the same passage's words again
+# Every pattern and every step reads the same passage's words again: room for a 2 MB article.
+@lru_cache(maxsize=1 << 15)
 def _tokenize(text: str, offset: int) -> tuple[Token, ...]:
     return tuple(
         Token(m.group(), m.start() + offset, m.end() + offset) for m in _WORD.finditer(text)
@@ -311,7 +312,7 @@ def may_contain(text: str, words_wanted: list[str], lang: str) -> bool:
     return all(normalise(w).rstrip("*")[:size] in lowered for w in words_wanted)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1 << 15)  # as _tokenize
 def _lowered(text: str) -> str:
     return " ".join(normalise(w) for w in words(text))
 

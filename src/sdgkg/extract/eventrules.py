@@ -181,6 +181,8 @@ def find_any(
     tokens: list[Token], phrases: tuple[str, ...], lang: str, exact: bool = False
 ) -> tuple[int, int] | None:
     """The first phrase of `phrases` found, as (first token, last token)."""
+    if not phrases:
+        return None
     text = " ".join(t.text for t in tokens)
     for phrase in phrases:
         found = find(tokens, phrase, lang, exact, text=text)

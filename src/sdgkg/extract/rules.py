@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from sdgkg.extract.documents import Document, Passage
 from sdgkg.extract.lexicon import Lexicon, Mention
@@ -285,13 +286,18 @@ def _trigger(ctx: Context, rule: Rule, passage: Passage) -> tuple[int, int, int]
     """(first token, first token of the last part, last token) of the rule's trigger, if any."""
     tokens = tokenize(passage.text)
     for phrase in rule.triggers.get(ctx.doc.lang, ()):
-        parts = [list(words(part)) for part in phrase.split("...")]
+        parts = _phrase_parts(phrase)
         if not may_contain(passage.text, [part[0] for part in parts if part], ctx.doc.lang):
             continue
         found = find_parts(tokens, parts, ctx.doc.lang)
         if found:
             return found
     return None
+
+
+@lru_cache(maxsize=1 << 12)  # few phrases, each tried on every passage
+def _phrase_parts(phrase: str) -> list[list[str]]:
+    return [list(words(part)) for part in phrase.split("...")]
 
 
 def _relation(ctx: Context, rule: Rule, passage: Passage) -> None:
