@@ -307,9 +307,14 @@ def may_contain(text: str, words_wanted: list[str], lang: str) -> bool:
     word's first letters (two in Kazakh, where a final consonant may be voiced; three
     otherwise), so a cheap substring test rules most passages out before word-by-word
     comparison."""
-    size = 2 if lang == "kk" else 3
     lowered = _lowered(text)
-    return all(normalise(w).rstrip("*")[:size] in lowered for w in words_wanted)
+    return all(prefix in lowered for prefix in _prefixes(tuple(words_wanted), lang))
+
+
+@lru_cache(maxsize=1 << 14)  # few phrases, each tested on every passage
+def _prefixes(words_wanted: tuple[str, ...], lang: str) -> tuple[str, ...]:
+    size = 2 if lang == "kk" else 3
+    return tuple(normalise(w).rstrip("*")[:size] for w in words_wanted)
 
 
 @lru_cache(maxsize=1 << 15)  # as _tokenize

@@ -19,6 +19,7 @@ from sdgkg.morphology import Token, may_contain, normalise, same_word, words
 from sdgkg.namespaces import expand
 
 EVENTS_FILE = Path("kg") / "extraction-events.toml"
+Found = tuple[int, int] | None  # (first token, last token) of a phrase found
 
 
 @dataclass(frozen=True)
@@ -178,12 +179,17 @@ def _may_match(token: str, pattern: str, lang: str) -> bool:
 
 
 def find_any(
-    tokens: list[Token], phrases: tuple[str, ...], lang: str, exact: bool = False
-) -> tuple[int, int] | None:
-    """The first phrase of `phrases` found, as (first token, last token)."""
+    tokens: list[Token],
+    phrases: tuple[str, ...],
+    lang: str,
+    exact: bool = False,
+    text: str | None = None,
+) -> Found:
+    """The first phrase of `phrases` found, as (first token, last token). `text`: the tokens'
+    words joined, if the caller has them."""
     if not phrases:
         return None
-    text = " ".join(t.text for t in tokens)
+    text = " ".join(t.text for t in tokens) if text is None else text
     for phrase in phrases:
         found = find(tokens, phrase, lang, exact, text=text)
         if found:
