@@ -307,18 +307,20 @@ def may_contain(text: str, words_wanted: list[str], lang: str) -> bool:
     word's first letters (two in Kazakh, where a final consonant may be voiced; three
     otherwise), so a cheap substring test rules most passages out before word-by-word
     comparison."""
-    lowered = _lowered(text)
-    return all(prefix in lowered for prefix in _prefixes(tuple(words_wanted), lang))
+    lowered = lowered_words(text)
+    return all(prefix in lowered for prefix in first_letters(tuple(words_wanted), lang))
 
 
 @lru_cache(maxsize=1 << 14)  # few phrases, each tested on every passage
-def _prefixes(words_wanted: tuple[str, ...], lang: str) -> tuple[str, ...]:
+def first_letters(words_wanted: tuple[str, ...], lang: str) -> tuple[str, ...]:
+    """What `may_contain` looks for: the first letters every form of each word starts with."""
     size = 2 if lang == "kk" else 3
     return tuple(normalise(w).rstrip("*")[:size] for w in words_wanted)
 
 
 @lru_cache(maxsize=1 << 15)  # as _tokenize
-def _lowered(text: str) -> str:
+def lowered_words(text: str) -> str:
+    """The words of `text` normalised (lower case), one space apart: `may_contain` reads it."""
     return " ".join(normalise(w) for w in words(text))
 
 

@@ -15,7 +15,15 @@ from typing import Any
 
 from sdgkg.errors import InputError
 from sdgkg.extract.patterns import read_toml
-from sdgkg.morphology import Token, may_contain, normalise, same_word, words
+from sdgkg.morphology import (
+    Token,
+    first_letters,
+    lowered_words,
+    may_contain,
+    normalise,
+    same_word,
+    words,
+)
 from sdgkg.namespaces import expand
 
 EVENTS_FILE = Path("kg") / "extraction-events.toml"
@@ -137,6 +145,12 @@ def find(
     text = " ".join(t.text for t in tokens) if text is None else text
     if not may_contain(text, [p[0] for p in parts if p], lang):
         return None
+    return _find_parts(tokens, parts, lang, exact, start)
+
+
+def _find_parts(
+    tokens: list[Token], parts: tuple[list[str], ...], lang: str, exact: bool, start: int
+) -> Found:
     first, position = None, start
     for part in parts:
         at = _find_part(tokens, part, lang, exact, position)
@@ -189,9 +203,22 @@ def find_any(
     words joined, if the caller has them."""
     if not phrases:
         return None
-    text = " ".join(t.text for t in tokens) if text is None else text
-    for phrase in phrases:
-        found = find(tokens, phrase, lang, exact, text=text)
+    # find()'s substring test, with the text lowered once for all the phrases
+    lowered = lowered_words(" ".join(t.text for t in tokens) if text is None else text)
+    for phrase, letters in _phrases_letters(phrases, lang):
+        if not all(prefix in lowered for prefix in letters):
+            continue
+        found = _find_parts(tokens, _parts(phrase), lang, exact, 0)
         if found:
             return found
     return None
+
+
+@lru_cache(maxsize=1 << 12)  # one entry per list of phrases of the patterns
+def _phrases_letters(
+    phrases: tuple[str, ...], lang: str
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    found = []
+    for phrase in phrases:
+        found.append((phrase, first_letters(tuple(p[0] for p in _parts(phrase) if p), lang)))
+    return tuple(found)
