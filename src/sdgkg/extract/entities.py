@@ -27,6 +27,7 @@ from sdgkg.extract.documents import Passage
 from sdgkg.extract.eventrules import EventRules, find, word_matches
 from sdgkg.extract.lexicon import Mention
 from sdgkg.morphology import (
+    STOPWORDS,
     Token,
     _is_ending_chain,
     normalise,
@@ -44,28 +45,6 @@ PLACES = {"https://schema.org/Place", "https://schema.org/Country", "https://sch
 _JOIN_EN = {"of", "the", "and", "for"}
 _APPOINTED_EN = {"was", "has", "been", "is", "appointed", "named", "as"}
 _KK_BREAKS = {"мен", "бен", "пен", "және", "да", "де", "та", "те"}  # conjunctions end a name
-_STOP_RU = {
-    "в",
-    "во",
-    "на",
-    "с",
-    "со",
-    "по",
-    "о",
-    "об",
-    "для",
-    "от",
-    "к",
-    "и",
-    "а",
-    "но",
-    "из",
-    "у",
-    "при",
-    "за",
-    "что",
-    "как",
-}
 _AFTER_NAME = {
     "en": (
         "was appointed",
@@ -231,7 +210,7 @@ def _org_span(
         return None
     last = head
     for i in range(head + 1, min(head + 6, len(tokens))):
-        if not _joined(sentence, i - 1, i) or tokens[i].text.lower() in _STOP_RU:
+        if not _joined(sentence, i - 1, i) or tokens[i].text.lower() in STOPWORDS["ru"]:
             break
         if i in sentence.known:
             mention = sentence.known[i]
@@ -287,7 +266,7 @@ def _place_span(
             text = tokens[i].text
             if (
                 not _joined(sentence, i - 1, i)
-                or text.lower() in _STOP_RU
+                or text.lower() in STOPWORDS["ru"]
                 or _capitalised(tokens[i])
             ):
                 break
