@@ -1,11 +1,12 @@
 """Dates in the text, normalised to xsd:date, xsd:gYearMonth or xsd:gYear.
 
 Every usual form in the three languages: "3 August 2025", "August 3", "Aug. 3", "in September
-2019", "in 2022"; "4 марта 2025 года", "3 августа", "в сентябре 2019 года", "на апрель 2026 года",
-"в 2022 году"; "2025 жылғы 4 наурызда", "3 тамызда", "2019 жылғы қыркүйекте", "2022 жылы". A
-day without a year takes the article's year; "today", a weekday ("on Sunday") and their Russian
-and Kazakh forms count back from the article's date. Month names are matched by their stems, so
-every case ending (genitive марта, locative қыркүйекте, dative наурызға) is covered.
+2019", "in 2022", 2025-08-03; "4 марта 2025 года", "3 августа", "в сентябре 2019 года", "на
+апрель 2026 года", "в 2022 году"; "2025 жылғы 4 наурызда", "3 тамызда", "2019 жылғы қыркүйекте",
+"2022 жылы". A day without a year takes the article's year; "today", a weekday ("on Sunday")
+and their Russian and Kazakh forms count back from the article's date. Month names are matched
+by their stems, so every case ending (genitive марта, locative қыркүйекте, dative наурызға) is
+covered.
 """
 
 from __future__ import annotations
@@ -81,6 +82,7 @@ class DateMention:
 
 def _patterns(lang: str) -> list[re.Pattern[str]]:
     m = rf"(?P<m>{_MONTHS[lang][1]})"
+    iso = rf"\b{_YEAR}-(?P<n>[01]\d)-(?P<d>[0-3]\d)\b"  # 2026-01-15, in any language
     if lang == "en":
         forms = [
             rf"\b{_DAY}(?:st|nd|rd|th)?\s+(?:of\s+)?{m}\s+{_YEAR}\b",
@@ -104,7 +106,7 @@ def _patterns(lang: str) -> list[re.Pattern[str]]:
             rf"{_YEAR}\s+жылғы\s+{m}",
             rf"{_YEAR}\s+(?:жылы|жылдың|жылға|жылдан)",
         ]
-    return [re.compile(f, re.IGNORECASE) for f in forms]
+    return [re.compile(f, re.IGNORECASE) for f in [iso, *forms]]
 
 
 _COMPILED: dict[str, list[re.Pattern[str]]] = {}
@@ -136,7 +138,8 @@ def _value(match: re.Match[str], lang: str, article_date: str | None) -> tuple[s
     year = groups.get("y") or (article_date[:4] if article_date else None)
     if year is None:
         return None
-    month = _month(groups["m"], lang) if groups.get("m") else None
+    month = int(groups["n"]) if groups.get("n") else None
+    month = _month(groups["m"], lang) if groups.get("m") else month
     if month is None:
         return (year, XSD + "gYear") if groups.get("y") else None
     day = groups.get("d")
