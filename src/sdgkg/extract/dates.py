@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -169,15 +170,16 @@ def _relative(
     if not article_date:
         return []
     base = date.fromisoformat(article_date)
+    today, weekdays = _relative_patterns(lang)
     found = []
-    for match in re.finditer(rf"\b{_TODAY[lang]}\b", text, re.IGNORECASE):
+    for match in today.finditer(text):
         found.append(
             DateMention(
                 match.start() + offset, match.end() + offset, base.isoformat(), XSD + "date"
             )
         )
-    for number, stem in enumerate(_WEEKDAYS[lang]):
-        for match in re.finditer(rf"\b{stem}\w*", text, re.IGNORECASE):
+    for number, weekday in enumerate(weekdays):
+        for match in weekday.finditer(text):
             if any(a <= match.start() < b for a, b in taken):
                 continue
             back = (base.weekday() - number) % 7
@@ -188,6 +190,13 @@ def _relative(
                 )
             )
     return found
+
+
+@cache
+def _relative_patterns(lang: str) -> tuple[re.Pattern[str], list[re.Pattern[str]]]:
+    """ "today" and the weekdays (stems) of `lang`, compiled once."""
+    today = re.compile(rf"\b{_TODAY[lang]}\b", re.IGNORECASE)
+    return today, [re.compile(rf"\b{stem}\w*", re.IGNORECASE) for stem in _WEEKDAYS[lang]]
 
 
 def datatype_of(value: str) -> str:
