@@ -206,11 +206,13 @@ def find_any(
     # find()'s substring test, with the text lowered once for all the phrases
     lowered = lowered_words(" ".join(t.text for t in tokens) if text is None else text)
     for phrase, letters in _phrases_letters(phrases, lang):
-        if not all(prefix in lowered for prefix in letters):
-            continue
-        found = _find_parts(tokens, _parts(phrase), lang, exact, 0)
-        if found:
-            return found
+        for prefix in letters:  # a loop, not all(...): this runs for every rule and sentence
+            if prefix not in lowered:
+                break
+        else:
+            found = _find_parts(tokens, _parts(phrase), lang, exact, 0)
+            if found:
+                return found
     return None
 
 

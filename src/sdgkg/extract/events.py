@@ -112,6 +112,7 @@ class _Doc:
     named_starts: list[int] = field(default_factory=list)
     people: dict[str, list[tuple[int, NewEntity]]] = field(default_factory=dict)  # by passage
     task_clauses: dict[str, tuple[str, list[Token]] | None] = field(default_factory=dict)
+    holders: dict[str, str | None] = field(default_factory=dict)  # post -> holder, asked once
 
     def index(self, passages: list[Passage]) -> None:
         """Where the new entities are named, for look-ups by offset (a long article has many)."""
@@ -294,7 +295,9 @@ def _person(state: _Doc, mention: Mention) -> str | None:
     if PERSON in mention.classes:
         return mention.entity
     if POST in mention.classes:
-        return holder(state.graph, mention.entity)
+        if mention.entity not in state.holders:
+            state.holders[mention.entity] = holder(state.graph, mention.entity)
+        return state.holders[mention.entity]
     return None
 
 
