@@ -230,9 +230,9 @@ def _write_all(extractions: Sequence[Extraction]) -> None:
 
 def validate_outputs(extractions: Sequence[Extraction], root: Path) -> ValidationReport:
     """Validate a copy of the data with the new outputs in place of the old ones."""
-    # Imported here: pySHACL and rdflib take longer to import than the seed takes to extract,
-    # and --check and --report never validate.
-    from sdgkg.validation import validate
+    # pySHACL and rdflib take longer to import than the seed takes to extract, and --check and
+    # --report never validate.
+    from sdgkg.validation import validate  # here, not at the top: see above
 
     with tempfile.TemporaryDirectory(prefix="sdgkg-extract-") as temp:
         staged = Path(temp)
