@@ -15,6 +15,7 @@ processes, several runs each, and writes medians and ratios as a Markdown table:
   graph's own report cached and without, against a full pySHACL run on the union;
 - peak RSS of `sdgkg query` against the pyoxigraph script;
 - `sdgkg serve` against `oxigraph serve-read-only` under `wrk`, when both are available;
+- `sdgkg extract` on the seed (`--check`) and on a long article made of the development corpus;
 - `sdgkg --help`, and the `python -X importtime` profile of `sdgkg query`.
 
 `--quick` (used by the test suite) runs the smallest graph once, to prove the script works.
@@ -535,6 +536,41 @@ def _wait_for_port(port: int, timeout: float = 60) -> None:
     raise SystemExit(f"bench: no server on port {port} after {timeout} s")
 
 
+def extract_rows(bench: Bench, quick: bool) -> None:
+    """`sdgkg extract` on the seed (as `--check` runs it) and on a long article made of the
+    development corpus; quick mode measures a 100 kB article, the full run 1 MB, and also
+    what validating and writing its candidates costs (one run: the SHACL check takes long)."""
+    project = [*SDGKG, "--root", str(BENCH.parent), "extract"]
+    seed = bench.time([*project, "--check"])
+    bench.rows.append(Row("seed", "extract --check", seed, "0.5 s", 0.5, "< 0.5 s", 1.0))
+    label, size = ("100 kB", 100_000) if quick else ("1 MB", 1_000_000)
+    text = long_article(size, bench.work / f"article-{size}.txt")
+    report = bench.time([*project, str(text), "--report"])
+    limit = 5.0 * size / 1_000_000  # the 5 s per MB of the target
+    work = f"extract --report, {label} article (kk, ru, en corpus)"
+    bench.rows.append(Row(label, work, report, f"{limit:g} s", limit, f"< {limit:g} s", 1.0))
+    if not quick:
+        output = ["--output", str(bench.work / "article.ttl")]
+        written = bench.time([*project, str(text), *output], runs=1)
+        work = f"extract, {label} article, validated and written (1 run)"
+        bench.rows.append(Row(label, work, written, "5 s", 5.0, "< 5 s", 1.0))
+
+
+def long_article(size: int, path: Path) -> Path:
+    """An article of `size` bytes: the development corpus's articles of all three languages
+    in turn (each without its date header), under one header, the same bytes every time."""
+    articles = sorted((BENCH.parent / "tests" / "fixtures" / "corpus").glob("*/*.txt"))
+    parts = ["date 2025-08-04 Regional SDG centre: a digest of the coverage\n"]
+    length = len(parts[0].encode("utf-8"))
+    while length < size:
+        first, _, rest = articles[len(parts) % len(articles)].read_text("utf-8").partition("\n")
+        body = first.split(" ", 2)[2] + "\n" + rest.rstrip("\n") + "\n"
+        parts.append(body)
+        length += len(body.encode("utf-8"))
+    path.write_text("".join(parts), encoding="utf-8")
+    return path
+
+
 def startup_rows(bench: Bench) -> None:
     help_time = bench.time([*SDGKG, "--help"])
     bench.rows.append(Row("-", "sdgkg --help", help_time, "0.15 s", 0.15, "< 0.15 s", 1.0))
@@ -640,7 +676,7 @@ def _fmt(value: float | None, unit: str) -> str:
     return f"{value:.0f} {unit}"
 
 
-GROUPS = ("startup", "query", "export", "stats", "serve", "validate")
+GROUPS = ("startup", "extract", "query", "export", "stats", "serve", "validate")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -674,7 +710,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="sdgkg-bench-") as temp:
         bench = Bench(runs, Path(temp))
-        profile = measure(bench, groups, sizes, "1k" if args.quick else args.validate_size)
+        validate_size = "1k" if args.quick else args.validate_size
+        profile = measure(bench, groups, sizes, validate_size, args.quick)
         command = " ".join(argv if argv is not None else sys.argv[1:])
         text = render(bench, command, profile, header, time.perf_counter() - started)
     if args.append:
@@ -685,10 +722,14 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def measure(bench: Bench, groups: set[str], sizes: list[str], validate_size: str) -> str:
+def measure(
+    bench: Bench, groups: set[str], sizes: list[str], validate_size: str, quick: bool
+) -> str:
     """Measure the chosen groups of rows into `bench.rows`; the import-time profile or ""."""
     if "startup" in groups:
         startup_rows(bench)
+    if "extract" in groups:
+        extract_rows(bench, quick)
     profile = ""
     for label in sizes:
         root = bench.work / f"graph-{label}"

@@ -36,6 +36,8 @@ def quick_results(tmp_path_factory: pytest.TempPathFactory) -> str:
 def test_quick_benchmark_writes_a_results_table(quick_results: str) -> None:
     for work in (
         "sdgkg --help",
+        "extract --check",
+        "extract --report, 100 kB article",
         "query, cold",
         "query, index built",
         "export turtle",

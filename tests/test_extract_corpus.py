@@ -108,6 +108,9 @@ def test_the_unseen_corpus_is_scored_in_three_languages() -> None:
         ("Тоқаев 3 тамызда кездесті", "kk", "2025-08-03", "date"),
         ("2019 жылғы қыркүйекте ұсынған", "kk", "2019-09", "gYearMonth"),
         ("2026 жылғы наурызға жоспарланған", "kk", "2026-03", "gYearMonth"),
+        ("appointed on 2026-01-15 by", "en", "2026-01-15", "date"),
+        ("назначен 2026-01-15 генсеком", "ru", "2026-01-15", "date"),
+        ("2026-01-15 тағайындалды", "kk", "2026-01-15", "date"),
     ],
 )
 def test_dates_are_normalised(text: str, lang: str, value: str, datatype: str) -> None:
@@ -124,6 +127,7 @@ def test_relative_dates_count_back_from_the_article_date() -> None:
     assert today.value == "2025-08-03"
     assert find_dates("signed on 3 August", "en", None) == []  # no year to give it
     assert find_dates("for the decade 2024-2034", "en", "2025-08-04") == []
+    assert find_dates("on 2026-02-30", "en", "2025-08-04") == []  # no such day
 
 
 def test_date_option_gives_the_year_when_the_header_has_none(tmp_path: Path) -> None:

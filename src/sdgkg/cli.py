@@ -477,7 +477,6 @@ def extract(
     """
     from sdgkg import extract as extraction
     from sdgkg.store.paths import display_path
-    from sdgkg.validation.report import render_text
 
     root = _root(ctx)
     if date is not None:
@@ -510,6 +509,8 @@ def extract(
     elif not report:
         result = extraction.write(found, root)
         if not result.conforms:
+            from sdgkg.validation.report import render_text  # only here: pySHACL is slow to import
+
             sys.stderr.write(render_text(result))
             raise ExtractionFailed(
                 "the candidates do not validate with the graph; nothing was written"

@@ -119,6 +119,8 @@ STOPWORDS = {
             "что",
             "это",
             "как",
+            "у",
+            "за",
         ]
     ),
     "en": set(
@@ -163,7 +165,8 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
     return list(_tokenize(text, offset))
 
 
-@lru_cache(maxsize=4096)  # every pattern reads the same passage's words again
+# Every pattern and every step reads the same passage's words again: room for a 2 MB article.
+@lru_cache(maxsize=1 << 15)
 def _tokenize(text: str, offset: int) -> tuple[Token, ...]:
     return tuple(
         Token(m.group(), m.start() + offset, m.end() + offset) for m in _WORD.finditer(text)
@@ -306,13 +309,20 @@ def may_contain(text: str, words_wanted: list[str], lang: str) -> bool:
     word's first letters (two in Kazakh, where a final consonant may be voiced; three
     otherwise), so a cheap substring test rules most passages out before word-by-word
     comparison."""
+    lowered = lowered_words(text)
+    return all(prefix in lowered for prefix in first_letters(tuple(words_wanted), lang))
+
+
+@lru_cache(maxsize=1 << 14)  # few phrases, each tested on every passage
+def first_letters(words_wanted: tuple[str, ...], lang: str) -> tuple[str, ...]:
+    """What `may_contain` looks for: the first letters every form of each word starts with."""
     size = 2 if lang == "kk" else 3
-    lowered = _lowered(text)
-    return all(normalise(w).rstrip("*")[:size] in lowered for w in words_wanted)
+    return tuple(normalise(w).rstrip("*")[:size] for w in words_wanted)
 
 
-@lru_cache(maxsize=4096)
-def _lowered(text: str) -> str:
+@lru_cache(maxsize=1 << 15)  # as _tokenize
+def lowered_words(text: str) -> str:
+    """The words of `text` normalised (lower case), one space apart: `may_contain` reads it."""
     return " ".join(normalise(w) for w in words(text))
 
 

@@ -13,24 +13,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from pyoxigraph import Triple
-
 from sdgkg.extract.documents import Document
 from sdgkg.extract.lexicon import Mention
-from sdgkg.extract.rdf import _t, segment
-from sdgkg.namespaces import KGX, OA, RDF
+from sdgkg.extract.rdf import Written, segment
+from sdgkg.namespaces import KGX, compact
 
 
 def mention_annotations(
     doc: Document, source: str, key: str, mentions: Sequence[Mention]
-) -> Iterator[Triple]:
+) -> Iterator[Written]:
     """The annotation triples of a document's mentions, one annotation per mention."""
     for mention in sorted(mentions, key=lambda m: (m.start, m.end, m.entity)):
         iri = KGX + f"{key}-mention-{mention.start}-{mention.end}"
         target = iri + "-target"
-        motivation = "linking" if mention.derived else "identifying"
-        yield _t(iri, RDF + "type", OA + "Annotation")
-        yield _t(iri, OA + "motivatedBy", OA + motivation)
-        yield _t(iri, OA + "hasBody", mention.entity)
-        yield _t(iri, OA + "hasTarget", target)
+        node = compact(iri)
+        yield node, "a", "oa:Annotation"
+        yield node, "oa:motivatedBy", "oa:linking" if mention.derived else "oa:identifying"
+        yield node, "oa:hasBody", compact(mention.entity)
+        yield node, "oa:hasTarget", compact(target)
         yield from segment(target, doc, source, mention.start, mention.end)

@@ -1,11 +1,12 @@
 """Dates in the text, normalised to xsd:date, xsd:gYearMonth or xsd:gYear.
 
 Every usual form in the three languages: "3 August 2025", "August 3", "Aug. 3", "in September
-2019", "in 2022"; "4 марта 2025 года", "3 августа", "в сентябре 2019 года", "на апрель 2026 года",
-"в 2022 году"; "2025 жылғы 4 наурызда", "3 тамызда", "2019 жылғы қыркүйекте", "2022 жылы". A
-day without a year takes the article's year; "today", a weekday ("on Sunday") and their Russian
-and Kazakh forms count back from the article's date. Month names are matched by their stems, so
-every case ending (genitive марта, locative қыркүйекте, dative наурызға) is covered.
+2019", "in 2022", 2025-08-03; "4 марта 2025 года", "3 августа", "в сентябре 2019 года", "на
+апрель 2026 года", "в 2022 году"; "2025 жылғы 4 наурызда", "3 тамызда", "2019 жылғы қыркүйекте",
+"2022 жылы". A day without a year takes the article's year; "today", a weekday ("on Sunday")
+and their Russian and Kazakh forms count back from the article's date. Month names are matched
+by their stems, so every case ending (genitive марта, locative қыркүйекте, dative наурызға) is
+covered.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -81,6 +83,7 @@ class DateMention:
 
 def _patterns(lang: str) -> list[re.Pattern[str]]:
     m = rf"(?P<m>{_MONTHS[lang][1]})"
+    iso = rf"\b{_YEAR}-(?P<n>[01]\d)-(?P<d>[0-3]\d)\b"  # 2026-01-15, in any language
     if lang == "en":
         forms = [
             rf"\b{_DAY}(?:st|nd|rd|th)?\s+(?:of\s+)?{m}\s+{_YEAR}\b",
@@ -104,7 +107,7 @@ def _patterns(lang: str) -> list[re.Pattern[str]]:
             rf"{_YEAR}\s+жылғы\s+{m}",
             rf"{_YEAR}\s+(?:жылы|жылдың|жылға|жылдан)",
         ]
-    return [re.compile(f, re.IGNORECASE) for f in forms]
+    return [re.compile(f, re.IGNORECASE) for f in [iso, *forms]]
 
 
 _COMPILED: dict[str, list[re.Pattern[str]]] = {}
@@ -136,7 +139,8 @@ def _value(match: re.Match[str], lang: str, article_date: str | None) -> tuple[s
     year = groups.get("y") or (article_date[:4] if article_date else None)
     if year is None:
         return None
-    month = _month(groups["m"], lang) if groups.get("m") else None
+    month = int(groups["n"]) if groups.get("n") else None
+    month = _month(groups["m"], lang) if groups.get("m") else month
     if month is None:
         return (year, XSD + "gYear") if groups.get("y") else None
     day = groups.get("d")
@@ -166,15 +170,16 @@ def _relative(
     if not article_date:
         return []
     base = date.fromisoformat(article_date)
+    today, weekdays = _relative_patterns(lang)
     found = []
-    for match in re.finditer(rf"\b{_TODAY[lang]}\b", text, re.IGNORECASE):
+    for match in today.finditer(text):
         found.append(
             DateMention(
                 match.start() + offset, match.end() + offset, base.isoformat(), XSD + "date"
             )
         )
-    for number, stem in enumerate(_WEEKDAYS[lang]):
-        for match in re.finditer(rf"\b{stem}\w*", text, re.IGNORECASE):
+    for number, weekday in enumerate(weekdays):
+        for match in weekday.finditer(text):
             if any(a <= match.start() < b for a, b in taken):
                 continue
             back = (base.weekday() - number) % 7
@@ -185,6 +190,13 @@ def _relative(
                 )
             )
     return found
+
+
+@cache
+def _relative_patterns(lang: str) -> tuple[re.Pattern[str], list[re.Pattern[str]]]:
+    """ "today" and the weekdays (stems) of `lang`, compiled once."""
+    today = re.compile(rf"\b{_TODAY[lang]}\b", re.IGNORECASE)
+    return today, [re.compile(rf"\b{stem}\w*", re.IGNORECASE) for stem in _WEEKDAYS[lang]]
 
 
 def datatype_of(value: str) -> str:

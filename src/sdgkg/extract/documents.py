@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,10 @@ MAX_BYTES = 2_000_000  # a news article is tens of kB; this bounds the run (see 
 _KAZAKH_LETTERS = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 # Letters of other Cyrillic alphabets (Ukrainian, Belarusian, Serbian, Macedonian).
 _OTHER_CYRILLIC = set("їєґўђјљњћџѓќѕ")
+_RUSSIAN_LETTER = re.compile("[а-яА-ЯёЁ]")
+_LATIN_LETTER = re.compile("[a-zA-Z\u0130\u212a]")  # İ and the Kelvin sign lower-case to i, k
+_OTHER_LETTER = re.compile("[" + "".join(sorted(_OTHER_CYRILLIC)) + "]", re.IGNORECASE)
+_KAZAKH_LETTER = re.compile("[" + "".join(sorted(_KAZAKH_LETTERS)) + "]")
 # The seed's first line starts with a `date YYYY-MM-DD` header before the title.
 _DATE_HEADER = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\s+")
 # A sentence ends at . ! ? or … (and any closing quote or bracket), before a space and a capital,
@@ -132,17 +137,18 @@ def _known_language(lang: str) -> str:
 
 def detect_language(text: str, shown: str = "text") -> str:
     """kk, ru or en, from the script, Kazakh-only letters and common words; else an error."""
-    lowered = [w.lower() for w in words(text)]
-    cyrillic = sum(1 for ch in text if "а" <= ch.lower() <= "я" or ch in "ёЁ")
-    latin = sum(1 for ch in text if "a" <= ch.lower() <= "z")
+    lowered = Counter(w.lower() for w in words(text))  # each word looked up once per language
+    # Letters counted by regular expressions: a loop per character costs seconds per MB.
+    cyrillic = len(_RUSSIAN_LETTER.findall(text))
+    latin = len(_LATIN_LETTER.findall(text))
     if cyrillic > latin:
-        kazakh = sum(1 for ch in text if ch in _KAZAKH_LETTERS)
+        kazakh = len(_KAZAKH_LETTER.findall(text))
         hits = {lang: _common_words(lowered, lang) for lang in ("kk", "ru")}
         if kazakh >= max(3, cyrillic // 100) and hits["kk"] >= hits["ru"]:
             return "kk"
-        if not any(ch in _OTHER_CYRILLIC for ch in text.lower()) and (hits["ru"] or not kazakh):
+        if not _OTHER_LETTER.search(text) and (hits["ru"] or not kazakh):
             return "ru"
-    elif _common_words(lowered, "en") >= max(2, len(lowered) // 50):
+    elif _common_words(lowered, "en") >= max(2, lowered.total() // 50):
         return "en"
     raise InputError(
         f"{shown}:1: cannot tell the language: sdgkg extracts from Kazakh, Russian and "
@@ -151,8 +157,8 @@ def detect_language(text: str, shown: str = "text") -> str:
     )
 
 
-def _common_words(lowered: list[str], lang: str) -> int:
-    return sum(1 for w in lowered if w in STOPWORDS[lang])
+def _common_words(lowered: Counter[str], lang: str) -> int:
+    return sum(lowered[w] for w in STOPWORDS[lang])
 
 
 def segment(doc: Document) -> list[Passage]:

@@ -27,12 +27,14 @@ from sdgkg.extract.documents import Passage
 from sdgkg.extract.eventrules import EventRules, find, word_matches
 from sdgkg.extract.lexicon import Mention
 from sdgkg.morphology import (
+    STOPWORDS,
     Token,
     _is_ending_chain,
     normalise,
     same_value,
     same_word,
     tokenize,
+    words,
 )
 from sdgkg.namespaces import compact
 
@@ -44,28 +46,6 @@ PLACES = {"https://schema.org/Place", "https://schema.org/Country", "https://sch
 _JOIN_EN = {"of", "the", "and", "for"}
 _APPOINTED_EN = {"was", "has", "been", "is", "appointed", "named", "as"}
 _KK_BREAKS = {"мен", "бен", "пен", "және", "да", "де", "та", "те"}  # conjunctions end a name
-_STOP_RU = {
-    "в",
-    "во",
-    "на",
-    "с",
-    "со",
-    "по",
-    "о",
-    "об",
-    "для",
-    "от",
-    "к",
-    "и",
-    "а",
-    "но",
-    "из",
-    "у",
-    "при",
-    "за",
-    "что",
-    "как",
-}
 _AFTER_NAME = {
     "en": (
         "was appointed",
@@ -123,7 +103,7 @@ def find_entities(
     topic: str | None,
 ) -> list[NewEntity]:
     """Every new entity of the document, the first time it is named (later mentions recorded)."""
-    found: list[NewEntity] = []
+    found = _Found()
     for number, passage in enumerate(passages):
         sentence = _sentence(passage, mentions.get(passage.id, []))
         orgs = _organisations(sentence, lang, rules)
@@ -134,7 +114,38 @@ def find_entities(
         posts = [p.post for p in people if p.post is not None]
         for entity in orgs + places + people + posts:
             _keep(found, entity, lang)
-    return found
+    return found.entities
+
+
+@dataclass
+class _Found:
+    """The new entities so far, in order, and indexed by the first letters a later name must
+    share with one to be the same (every form of a word starts with the word's first letter):
+    a long article names hundreds, each of which would otherwise be compared with them all."""
+
+    entities: list[NewEntity] = field(default_factory=list)
+    by_label: dict[tuple[str, tuple[str, ...]], list[NewEntity]] = field(default_factory=dict)
+    by_surname: dict[str, list[NewEntity]] = field(default_factory=dict)
+
+    def add(self, entity: NewEntity, lang: str) -> None:
+        self.entities.append(entity)
+        self.by_label.setdefault(_label_key(entity), []).append(entity)
+        if entity.kind == "person" and entity.surname:
+            self.by_surname.setdefault(_surname_key(entity.surname, lang), []).append(entity)
+
+
+def _label_key(entity: NewEntity) -> tuple[str, tuple[str, ...]]:
+    return entity.kind, tuple(_initial(w) for w in words(entity.label))
+
+
+def _initial(word: str) -> str:
+    return normalise(word)[:1]
+
+
+def _surname_key(word: str, lang: str) -> str:
+    """What a word shares with a surname it may stand for (see _same_surname): in English the
+    surname itself, elsewhere its first letter (an inflected form starts with it)."""
+    return normalise(word).removesuffix("'s") if lang == "en" else _initial(word)
 
 
 def _sentence(passage: Passage, mentions: list[Mention]) -> _Sentence:
@@ -143,15 +154,15 @@ def _sentence(passage: Passage, mentions: list[Mention]) -> _Sentence:
     return _Sentence(passage, tokens, known)
 
 
-def _keep(found: list[NewEntity], entity: NewEntity, lang: str) -> None:
-    for old in found:
-        if old.kind == entity.kind and same_value(old.label, entity.label, lang):
+def _keep(found: _Found, entity: NewEntity, lang: str) -> None:
+    for old in found.by_label.get(_label_key(entity), ()):
+        if same_value(old.label, entity.label, lang):
             old.mentions.append((entity.start, entity.end))
             old.post = old.post or entity.post
             old.organisation = old.organisation or entity.organisation
             return
     entity.mentions.append((entity.start, entity.end))
-    found.append(entity)
+    found.add(entity, lang)
 
 
 def _capitalised(token: Token) -> bool:
@@ -231,7 +242,7 @@ def _org_span(
         return None
     last = head
     for i in range(head + 1, min(head + 6, len(tokens))):
-        if not _joined(sentence, i - 1, i) or tokens[i].text.lower() in _STOP_RU:
+        if not _joined(sentence, i - 1, i) or tokens[i].text.lower() in STOPWORDS["ru"]:
             break
         if i in sentence.known:
             mention = sentence.known[i]
@@ -287,7 +298,7 @@ def _place_span(
             text = tokens[i].text
             if (
                 not _joined(sentence, i - 1, i)
-                or text.lower() in _STOP_RU
+                or text.lower() in STOPWORDS["ru"]
                 or _capitalised(tokens[i])
             ):
                 break
@@ -326,9 +337,7 @@ def _dateline_place(sentence: _Sentence) -> list[NewEntity]:
 # People and posts ------------------------------------------------------------------------------
 
 
-def _people(
-    sentence: _Sentence, lang: str, rules: EventRules, earlier: list[NewEntity]
-) -> list[NewEntity]:
+def _people(sentence: _Sentence, lang: str, rules: EventRules, earlier: _Found) -> list[NewEntity]:
     tokens, found = sentence.tokens, []
     stop = set(rules.words_of("stop", lang))
     for i in range(len(tokens) - 1):
@@ -342,7 +351,8 @@ def _people(
     for i, token in enumerate(tokens):  # a surname alone: a person named before
         if i in sentence.taken or i in sentence.known or not _capitalised(token):
             continue
-        for person in earlier + found:
+        named = earlier.by_surname.get(_surname_key(token.text, lang), [])  # named before
+        for person in named + found:
             if person.kind == "person" and _same_surname(token.text, person.surname, lang):
                 person.mentions.append((token.start, token.end))
                 sentence.taken.add(i)

@@ -15,10 +15,19 @@ from typing import Any
 
 from sdgkg.errors import InputError
 from sdgkg.extract.patterns import read_toml
-from sdgkg.morphology import Token, may_contain, normalise, same_word, words
+from sdgkg.morphology import (
+    Token,
+    first_letters,
+    lowered_words,
+    may_contain,
+    normalise,
+    same_word,
+    words,
+)
 from sdgkg.namespaces import expand
 
 EVENTS_FILE = Path("kg") / "extraction-events.toml"
+Found = tuple[int, int] | None  # (first token, last token) of a phrase found
 
 
 @dataclass(frozen=True)
@@ -136,6 +145,12 @@ def find(
     text = " ".join(t.text for t in tokens) if text is None else text
     if not may_contain(text, [p[0] for p in parts if p], lang):
         return None
+    return _find_parts(tokens, parts, lang, exact, start)
+
+
+def _find_parts(
+    tokens: list[Token], parts: tuple[list[str], ...], lang: str, exact: bool, start: int
+) -> Found:
     first, position = None, start
     for part in parts:
         at = _find_part(tokens, part, lang, exact, position)
@@ -178,12 +193,34 @@ def _may_match(token: str, pattern: str, lang: str) -> bool:
 
 
 def find_any(
-    tokens: list[Token], phrases: tuple[str, ...], lang: str, exact: bool = False
-) -> tuple[int, int] | None:
-    """The first phrase of `phrases` found, as (first token, last token)."""
-    text = " ".join(t.text for t in tokens)
-    for phrase in phrases:
-        found = find(tokens, phrase, lang, exact, text=text)
-        if found:
-            return found
+    tokens: list[Token],
+    phrases: tuple[str, ...],
+    lang: str,
+    exact: bool = False,
+    text: str | None = None,
+) -> Found:
+    """The first phrase of `phrases` found, as (first token, last token). `text`: the tokens'
+    words joined, if the caller has them."""
+    if not phrases:
+        return None
+    # find()'s substring test, with the text lowered once for all the phrases
+    lowered = lowered_words(" ".join(t.text for t in tokens) if text is None else text)
+    for phrase, letters in _phrases_letters(phrases, lang):
+        for prefix in letters:  # a loop, not all(...): this runs for every rule and sentence
+            if prefix not in lowered:
+                break
+        else:
+            found = _find_parts(tokens, _parts(phrase), lang, exact, 0)
+            if found:
+                return found
     return None
+
+
+@lru_cache(maxsize=1 << 12)  # one entry per list of phrases of the patterns
+def _phrases_letters(
+    phrases: tuple[str, ...], lang: str
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    found = []
+    for phrase in phrases:
+        found.append((phrase, first_letters(tuple(p[0] for p in _parts(phrase) if p), lang)))
+    return tuple(found)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from sdgkg.extract.dates import DateMention, find_dates
 from sdgkg.extract.documents import Document, Passage
 from sdgkg.extract.entities import ORGANISATIONS, NewEntity
-from sdgkg.extract.eventrules import EventRule, EventRules, find_any, word_matches
+from sdgkg.extract.eventrules import EventRule, EventRules, Found, find_any, word_matches
 from sdgkg.extract.lexicon import Lexicon, Mention
 from sdgkg.morphology import Token, content_words, same_word, tokenize
 from sdgkg.namespaces import compact
@@ -93,6 +93,10 @@ class _Sentence:
     people: list[tuple[int, NewEntity]]  # (offset, person) of new people named here
     reported: int  # offset where the report's own part ends (dateline), else passage start
     dateline_city: str | None = None
+    words: str = ""  # the tokens' words joined, for the phrase finders' substring test
+
+    def find_any(self, phrases: tuple[str, ...], lang: str, exact: bool = False) -> Found:
+        return find_any(self.tokens, phrases, lang, exact, self.words)
 
 
 @dataclass
@@ -108,6 +112,7 @@ class _Doc:
     named_starts: list[int] = field(default_factory=list)
     people: dict[str, list[tuple[int, NewEntity]]] = field(default_factory=dict)  # by passage
     task_clauses: dict[str, tuple[str, list[Token]] | None] = field(default_factory=dict)
+    holders: dict[str, str | None] = field(default_factory=dict)  # post -> holder, asked once
 
     def index(self, passages: list[Passage]) -> None:
         """Where the new entities are named, for look-ups by offset (a long article has many)."""
@@ -157,9 +162,9 @@ def _sentence(state: _Doc, passage: Passage, mentions: list[Mention], number: in
         reported = passage.start + head.end()
         cities = [m for m in mentions if CITY in m.classes and m.start < reported]
         city = cities[0].entity if cities else None
-    return _Sentence(
-        passage, tokenize(text, passage.start), mentions, dates, people, reported, city
-    )
+    tokens = tokenize(text, passage.start)
+    joined = " ".join(t.text for t in tokens)
+    return _Sentence(passage, tokens, mentions, dates, people, reported, city, joined)
 
 
 # Events ----------------------------------------------------------------------------------------
@@ -167,8 +172,8 @@ def _sentence(state: _Doc, passage: Passage, mentions: list[Mention], number: in
 
 def _event(state: _Doc, rule: EventRule, sentence: _Sentence) -> None:
     lang = state.doc.lang
-    trigger = find_any(sentence.tokens, rule.triggers.get(lang, ()), lang, rule.exact)
-    follows = find_any(sentence.tokens, rule.continues.get(lang, ()), lang)
+    trigger = sentence.find_any(rule.triggers.get(lang, ()), lang, rule.exact)
+    follows = sentence.find_any(rule.continues.get(lang, ()), lang)
     if trigger is None and follows is None:
         return
     at = sentence.tokens[(trigger or follows)[0]].start  # type: ignore[index]
@@ -290,7 +295,9 @@ def _person(state: _Doc, mention: Mention) -> str | None:
     if PERSON in mention.classes:
         return mention.entity
     if POST in mention.classes:
-        return holder(state.graph, mention.entity)
+        if mention.entity not in state.holders:
+            state.holders[mention.entity] = holder(state.graph, mention.entity)
+        return state.holders[mention.entity]
     return None
 
 
@@ -367,7 +374,7 @@ def _status(state: _Doc, sentence: _Sentence, rule: EventRule) -> list[str]:
 def _cues(state: _Doc, sentence: _Sentence) -> None:
     lang = state.doc.lang
     for cue in state.rules.cues:
-        found = find_any(sentence.tokens, cue.triggers.get(lang, ()), lang)
+        found = sentence.find_any(cue.triggers.get(lang, ()), lang)
         if found is None:
             continue
         events = [e for e in state.events if e.kind == cue.kind]
@@ -378,9 +385,7 @@ def _cues(state: _Doc, sentence: _Sentence) -> None:
             values: list[Value] = _nearest_number(sentence, found)
         elif cue.filler == "how":
             values = [
-                n
-                for n, p in state.rules.how.items()
-                if find_any(sentence.tokens, p.get(lang, ()), lang)
+                n for n, p in state.rules.how.items() if sentence.find_any(p.get(lang, ()), lang)
             ]
         else:
             values = _filler(state, sentence, cue.filler, None)  # type: ignore[arg-type]
@@ -439,7 +444,7 @@ def _quotations(state: _Doc, sentences: list[_Sentence]) -> None:
             if closing:
                 spans.append((0, closing[-1]))
         outside = [t for t in sentence.tokens if not any(a <= t.start - base < b for a, b in spans)]
-        speaking = any(
+        speaking = bool(spans) and any(  # only a quoted sentence needs a verb of saying
             word_matches(t.text, v, lang, exact=not v.endswith("*")) for t in outside for v in verbs
         )
         speakers = _speakers(state, sentence, spans)

@@ -167,6 +167,8 @@ def _capitals(word: str) -> bool:
 
 
 def _bracketed(text: str, tokens: list[Token], offset: int) -> set[int]:
+    if "(" not in text:
+        return set()  # most sentences: no need to count brackets before every word
     inside, depth, position = set(), 0, 0
     for index, token in enumerate(tokens):
         for ch in text[position : token.start - offset]:

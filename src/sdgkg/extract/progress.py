@@ -9,34 +9,16 @@ centre), so an appointment elsewhere is not read as the centre's.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from datetime import date as calendar
 from typing import Any
 
+from sdgkg.extract import dates
 from sdgkg.extract.documents import Passage
 from sdgkg.morphology import find_parts, tokenize, words
 from sdgkg.rdfio.terms import Term
 
 SCHEMA = "https://schema.org/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
-
-MONTHS = {
-    "en": [
-        "january", "february", "march", "april", "may", "june", "july", "august",
-        "september", "october", "november", "december",
-    ],
-    "ru": [
-        "январ", "феврал", "март", "апрел", "ма", "июн", "июл", "август",
-        "сентябр", "октябр", "ноябр", "декабр",
-    ],
-    "kk": [
-        "қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым", "шілде", "тамыз",
-        "қыркүйек", "қазан", "қараша", "желтоқсан",
-    ],
-}  # fmt: skip
-_RU_ENDINGS = r"(?:я|ь|а|е|т|та|те)"
-_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
 
 @dataclass(frozen=True)
@@ -60,53 +42,9 @@ def progress_rule(item: dict[str, Any], iri: Any) -> ProgressRule:
 
 
 def find_dates(text: str, lang: str) -> list[str]:
-    """The calendar dates written in `text`, as YYYY-MM-DD, in the order they appear."""
-    found: list[tuple[int, str]] = []
-    for match in _ISO.finditer(text):
-        found.append((match.start(), match.group(0)))
-    for pattern, order in _patterns(lang):
-        for match in pattern.finditer(text):
-            parts = dict(zip(order, match.groups(), strict=True))
-            month = _month(parts["month"], lang)
-            if month:
-                found.append((match.start(), _iso(parts["year"], month, parts["day"])))
-    return [date for _, date in sorted(found) if _valid(date)]
-
-
-def _patterns(lang: str) -> list[tuple[re.Pattern[str], tuple[str, ...]]]:
-    word = r"([^\W\d_]+)"
-    if lang == "en":
-        return [
-            (re.compile(rf"\b(\d{{1,2}})\s+{word}\s+(\d{{4}})\b"), ("day", "month", "year")),
-            (re.compile(rf"\b{word}\s+(\d{{1,2}}),?\s+(\d{{4}})\b"), ("month", "day", "year")),
-        ]
-    if lang == "ru":
-        return [(re.compile(rf"\b(\d{{1,2}})\s+{word}\s+(\d{{4}})"), ("day", "month", "year"))]
-    return [(re.compile(rf"\b(\d{{4}})\s+жылғы\s+(\d{{1,2}})\s+{word}"), ("year", "day", "month"))]
-
-
-def _month(word: str, lang: str) -> int | None:
-    lowered = word.lower()
-    for number, stem in enumerate(MONTHS[lang], start=1):
-        if lang == "en" and lowered == stem:
-            return number
-        if lang == "ru" and re.fullmatch(stem + _RU_ENDINGS + "?", lowered):
-            return number
-        if lang == "kk" and lowered.startswith(stem):
-            return number
-    return None
-
-
-def _iso(year: str, month: int, day: str) -> str:
-    return f"{int(year):04d}-{month:02d}-{int(day):02d}"
-
-
-def _valid(date: str) -> bool:
-    try:
-        calendar.fromisoformat(date)
-    except ValueError:
-        return False
-    return True
+    """The calendar dates written in `text`, as YYYY-MM-DD, in the order they appear: the
+    full dates of sdgkg.extract.dates (a month or a year alone is not a task's end date)."""
+    return [d.value for d in dates.find_dates(text, lang, None) if d.datatype == XSD + "date"]
 
 
 def apply_progress(ctx: Any, rules: tuple[ProgressRule, ...]) -> None:

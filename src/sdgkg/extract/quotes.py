@@ -15,7 +15,7 @@ import re
 from sdgkg.extract.documents import Passage
 from sdgkg.extract.lexicon import Mention
 from sdgkg.extract.rules import Context
-from sdgkg.morphology import find_phrase, same_word, tokenize, words
+from sdgkg.morphology import find_phrase, may_contain, same_word, tokenize, words
 from sdgkg.namespaces import RDF_TYPE, SCHEMA
 from sdgkg.rdfio.terms import Term
 
@@ -29,8 +29,9 @@ def find_quotations(ctx: Context) -> None:
     by_line: dict[int, list[Passage]] = {}
     for passage in ctx.passages:
         by_line.setdefault(passage.line, []).append(passage)
+    known = _known_quotes(ctx)  # once per document, not once per line
     for line in by_line.values():
-        for text, speaker, where in _dash_quote(ctx, line) or _inline_quotes(ctx, line):
+        for text, speaker, where in _dash_quote(ctx, line) or _inline_quotes(ctx, line, known):
             _quotation(ctx, text, speaker, where)
 
 
@@ -60,9 +61,10 @@ def _starts_with_phrase(text: str, phrase: str, lang: str) -> bool:
 _QUOTED = re.compile(r"«([^«»]+)»|“([^“”]+)”|\"([^\"]+)\"")
 
 
-def _inline_quotes(ctx: Context, line: list[Passage]) -> list[tuple[str, str, list[Passage]]]:
+def _inline_quotes(
+    ctx: Context, line: list[Passage], known: list[str]
+) -> list[tuple[str, str, list[Passage]]]:
     verbs = ctx.patterns.quotes.inline_verbs.get(ctx.doc.lang, ())
-    known = _known_quotes(ctx)
     found = []
     for passage in line:
         if not any(_has_phrase(passage.text, verb, ctx.doc.lang) for verb in verbs):
@@ -84,8 +86,10 @@ def _inline_quotes(ctx: Context, line: list[Passage]) -> list[tuple[str, str, li
 
 
 def _has_phrase(text: str, phrase: str, lang: str) -> bool:
-    tokens, wanted = tokenize(text), phrase.split()
-    return find_phrase(tokens, wanted, lang, 0) is not None
+    wanted = phrase.split()
+    if not may_contain(text, wanted, lang):
+        return False  # most sentences hold no verb of saying: no word-by-word comparison
+    return find_phrase(tokenize(text), wanted, lang, 0) is not None
 
 
 def _known_quotes(ctx: Context) -> list[str]:

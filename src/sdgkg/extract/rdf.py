@@ -16,19 +16,35 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 
-from pyoxigraph import Literal, NamedNode, Triple
+from pyoxigraph import Literal, NamedNode
 
 from sdgkg.extract.documents import Document, Passage
 from sdgkg.extract.rules import Candidate
-from sdgkg.namespaces import DCTERMS, KGX, OA, PROV, RDF, SCHEMA, SDGKG, SKOS, XSD
+from sdgkg.namespaces import (
+    DCTERMS,
+    KGX,
+    PROV,
+    RDF,
+    RDF_TYPE,
+    SCHEMA,
+    SDGKG,
+    SKOS,
+    XSD,
+    compact,
+)
 from sdgkg.rdfio.terms import Term, to_oxigraph
-from sdgkg.rdfio.turtle import write_turtle
+from sdgkg.rdfio.turtle import render_turtle, term
+
+# A triple as its three terms already written in Turtle (prefixed names, quoted literals): an
+# article's thousands of small blocks go straight to text, as export writes them, without an
+# RDF term object per node and a conversion back.
+Written = tuple[str, str, str]
 
 
 @dataclass(frozen=True)
@@ -63,14 +79,17 @@ def activity_time(doc: Document, source: Source) -> str:
 
 
 def to_turtle(
-    doc: Document, source: Source, candidates: list[Candidate], extra: Iterable[Triple] = ()
+    doc: Document, source: Source, candidates: list[Candidate], extra: Iterable[Written] = ()
 ) -> str:
     """The canonical Turtle of one document's extraction, with `extra` triples (the mentions'
     annotations, which build on this module)."""
-    return write_turtle([*triples(doc, source, candidates), *extra])
+    by_subject: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for subject, predicate, obj in (*triples(doc, source, candidates), *extra):
+        by_subject[subject][predicate].add(obj)
+    return render_turtle(by_subject)
 
 
-def triples(doc: Document, source: Source, candidates: list[Candidate]) -> Iterator[Triple]:
+def triples(doc: Document, source: Source, candidates: list[Candidate]) -> Iterator[Written]:
     key = document_key(doc)
     activity = KGX + f"{key}-extraction"
     yield from _activity(doc, source, activity)
@@ -83,16 +102,13 @@ def triples(doc: Document, source: Source, candidates: list[Candidate]) -> Itera
         yield from _candidate(key, activity, candidate)
 
 
-def _t(s: str, p: str, o: NamedNode | Literal | str) -> Triple:
-    return Triple(_node(s), _node(p), _node(o) if isinstance(o, str) else o)
+def _t(s: str, p: str, o: Literal | str) -> Written:
+    """A triple of IRIs (and a literal object), written as canonical Turtle writes it."""
+    predicate = "a" if p == RDF_TYPE else compact(p)
+    return compact(s), predicate, compact(o) if isinstance(o, str) else term(o)
 
 
-@lru_cache(maxsize=1 << 14)  # predicates, classes and passages recur in every block
-def _node(iri: str) -> NamedNode:
-    return NamedNode(iri)
-
-
-def _activity(doc: Document, source: Source, activity: str) -> Iterator[Triple]:
+def _activity(doc: Document, source: Source, activity: str) -> Iterator[Written]:
     agent = KGX + f"sdgkg-{tool_version()}"
     yield _t(activity, RDF + "type", PROV + "Activity")
     yield _t(activity, PROV + "used", source.iri)
@@ -104,7 +120,7 @@ def _activity(doc: Document, source: Source, activity: str) -> Iterator[Triple]:
     yield _t(agent, SCHEMA + "softwareVersion", Literal(tool_version()))
 
 
-def _document(doc: Document, iri: str) -> Iterator[Triple]:
+def _document(doc: Document, iri: str) -> Iterator[Written]:
     """A document the graph does not know: named by its file name (the same in every language)."""
     yield _t(iri, RDF + "type", SCHEMA + "CreativeWork")
     yield _t(iri, DCTERMS + "identifier", Literal(f"sha256:{doc.sha256}"))
@@ -112,39 +128,36 @@ def _document(doc: Document, iri: str) -> Iterator[Triple]:
         yield _t(iri, SKOS + "prefLabel", Literal(doc.path.name, language=lang))
 
 
-def _passage(doc: Document, source: str, key: str, passage: Passage) -> Iterator[Triple]:
+def _passage(doc: Document, source: str, key: str, passage: Passage) -> Iterator[Written]:
     yield from segment(passage_iri(key, passage), doc, source, passage.start, passage.end)
 
 
-def segment(iri: str, doc: Document, source: str, start: int, end: int) -> Iterator[Triple]:
+def segment(iri: str, doc: Document, source: str, start: int, end: int) -> Iterator[Written]:
     """The words of `doc` from `start` to `end` as an oa:SpecificResource of `source`, with a
     position selector (code point offsets) and a quote selector (the exact words)."""
-    yield _t(iri, RDF + "type", OA + "SpecificResource")
-    yield _t(iri, OA + "hasSource", source)
-    yield _t(iri, OA + "hasSelector", iri + "-position")
-    yield _t(iri, OA + "hasSelector", iri + "-quote")
-    yield _t(iri + "-position", RDF + "type", OA + "TextPositionSelector")
-    yield _t(iri + "-position", OA + "start", _integer(start))
-    yield _t(iri + "-position", OA + "end", _integer(end))
-    yield _t(iri + "-quote", RDF + "type", OA + "TextQuoteSelector")
-    yield _t(iri + "-quote", OA + "exact", Literal(doc.text[start:end], language=doc.lang))
+    node, position, quote = compact(iri), compact(iri + "-position"), compact(iri + "-quote")
+    yield node, "a", "oa:SpecificResource"
+    yield node, "oa:hasSource", compact(source)
+    yield node, "oa:hasSelector", position
+    yield node, "oa:hasSelector", quote
+    yield position, "a", "oa:TextPositionSelector"
+    yield position, "oa:start", str(start)  # offsets are canonical xsd:integer, written bare
+    yield position, "oa:end", str(end)
+    yield quote, "a", "oa:TextQuoteSelector"
+    yield quote, "oa:exact", term(Literal(doc.text[start:end], language=doc.lang))
 
 
 def passage_iri(key: str, passage: Passage) -> str:
     return KGX + f"{key}-{passage.id}"
 
 
-def _integer(value: int) -> Literal:
-    return Literal(str(value), datatype=NamedNode(XSD + "integer"))
-
-
-def _candidate(key: str, activity: str, candidate: Candidate) -> Iterator[Triple]:
+def _candidate(key: str, activity: str, candidate: Candidate) -> Iterator[Written]:
     terms = [_minted(key, t) for t in candidate.triple()]
     digest = hashlib.sha256(" ".join(t.n3() for t in terms).encode("utf-8")).hexdigest()
     iri = KGX + f"{key}-fact-{digest[:12]}"
     yield _t(iri, RDF + "type", SDGKG + "Candidate")
-    for name, term in zip(("subject", "predicate", "object"), terms, strict=True):
-        yield Triple(NamedNode(iri), NamedNode(RDF + name), to_oxigraph(term))
+    for name, value in zip(("subject", "predicate", "object"), terms, strict=True):
+        yield compact(iri), f"rdf:{name}", term(_no_blank(to_oxigraph(value)))
     for passage in candidate.passages:
         yield _t(iri, PROV + "wasDerivedFrom", passage_iri(key, passage))
     yield _t(iri, PROV + "wasGeneratedBy", activity)
@@ -157,3 +170,10 @@ def _minted(key: str, term: Term) -> Term:
     if term.kind == "iri" and term.value.startswith("new:"):
         return Term.iri(KGX + f"{key}-{term.value[4:]}")
     return term
+
+
+def _no_blank(node: NamedNode | Literal | object) -> NamedNode | Literal:
+    """Candidates name IRIs and literals only: a blank node would need canonical labels."""
+    if not isinstance(node, NamedNode | Literal):
+        raise ValueError(f"a candidate term must be an IRI or a literal, not {node}")
+    return node

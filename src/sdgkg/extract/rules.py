@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from sdgkg.extract.documents import Document, Passage
 from sdgkg.extract.lexicon import Lexicon, Mention
@@ -13,7 +14,8 @@ from sdgkg.morphology import (
     Token,
     content_words,
     find_parts,
-    may_contain,
+    first_letters,
+    lowered_words,
     same_word,
     tokenize,
     words,
@@ -283,15 +285,24 @@ def _first_form(tokens: list[Token], word: str, lang: str) -> int | None:
 
 def _trigger(ctx: Context, rule: Rule, passage: Passage) -> tuple[int, int, int] | None:
     """(first token, first token of the last part, last token) of the rule's trigger, if any."""
-    tokens = tokenize(passage.text)
-    for phrase in rule.triggers.get(ctx.doc.lang, ()):
-        parts = [list(words(part)) for part in phrase.split("...")]
-        if not may_contain(passage.text, [part[0] for part in parts if part], ctx.doc.lang):
+    lang = ctx.doc.lang
+    lowered = lowered_words(passage.text)  # may_contain's test, the text lowered once
+    for phrase in rule.triggers.get(lang, ()):
+        parts, letters = _phrase_parts(phrase, lang)
+        if not all(prefix in lowered for prefix in letters):
             continue
-        found = find_parts(tokens, parts, ctx.doc.lang)
+        found = find_parts(tokenize(passage.text), parts, lang)
         if found:
             return found
     return None
+
+
+@lru_cache(maxsize=1 << 12)  # few phrases, each tried on every passage
+def _phrase_parts(phrase: str, lang: str) -> tuple[list[list[str]], tuple[str, ...]]:
+    """The phrase's parts (split at "..."), and the first letters its parts' first words
+    start with in any form (see morphology.may_contain)."""
+    parts = [list(words(part)) for part in phrase.split("...")]
+    return parts, first_letters(tuple(part[0] for part in parts if part), lang)
 
 
 def _relation(ctx: Context, rule: Rule, passage: Passage) -> None:

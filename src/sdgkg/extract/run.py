@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -32,7 +33,9 @@ from sdgkg.store.engine import EmbeddedEngine
 from sdgkg.store.graph import load_extra
 from sdgkg.store.paths import GENERATED_DIR, display_path, graph_files
 from sdgkg.store.writes import durable_temp, locked
-from sdgkg.validation import ValidationReport, validate
+
+if TYPE_CHECKING:
+    from sdgkg.validation import ValidationReport
 
 OUTPUT_DIR = GENERATED_DIR
 _LONG = 100_000  # characters: a document longer than a long article gets progress lines
@@ -227,6 +230,10 @@ def _write_all(extractions: Sequence[Extraction]) -> None:
 
 def validate_outputs(extractions: Sequence[Extraction], root: Path) -> ValidationReport:
     """Validate a copy of the data with the new outputs in place of the old ones."""
+    # pySHACL and rdflib take longer to import than the seed takes to extract, and --check and
+    # --report never validate.
+    from sdgkg.validation import validate  # here, not at the top: see above
+
     with tempfile.TemporaryDirectory(prefix="sdgkg-extract-") as temp:
         staged = Path(temp)
         for folder in ("ontology", "kg", "shapes"):
