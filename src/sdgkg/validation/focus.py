@@ -41,7 +41,8 @@ from sdgkg.rdfio.terms import Term
 from sdgkg.safety.sparql_lexer import normalise
 from sdgkg.store.graph import load_extra
 from sdgkg.validation.report import ValidationReport, merged_with
-from sdgkg.validation.shacl import data_graph, run_shacl
+from sdgkg.validation import shards
+from sdgkg.validation.shacl import data_graph, run_shapes
 
 SUBCLASS = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
 REACH = 3
@@ -362,17 +363,68 @@ def validate_delta(
     """The report of graph + new files, from a focus-node run; None when a full run is needed."""
     delta = ox.Store()
     load_extra(delta, new_files, root)
+    return _focus_run([base, delta], base, delta, shapes, base_report)
+
+
+def validate_change(
+    before: ox.Store,
+    after: ox.Store,
+    changed: Iterable[ox.NamedNode],
+    shapes: Graph,
+    before_report: ValidationReport,
+) -> ValidationReport | None:
+    """The report of `after`, the graph `before` with the named graphs `changed` rewritten
+    (triples added, taken away or both), from a focus-node run; None when a full run is
+    needed. A triple taken away changes the results of the same nodes as one added: its
+    ends and their readers, found in `before`, which still holds it."""
+    graphs = list(changed)
+    delta = ox.Store()
+    for graph in graphs:
+        delta.extend(
+            ox.Quad(q.subject, q.predicate, q.object, graph)
+            for q in after.quads_for_pattern(None, None, None, graph)
+            if not _holds(before, q.triple)
+        )
+        delta.extend(
+            ox.Quad(q.subject, q.predicate, q.object, graph)
+            for q in before.quads_for_pattern(None, None, None, graph)
+            if not _holds(after, q.triple)
+        )
+    return _focus_run([after], before, delta, shapes, before_report)
+
+
+def _holds(store: ox.Store, triple: ox.Triple) -> bool:
+    return any(store.quads_for_pattern(triple.subject, triple.predicate, triple.object))
+
+
+def _focus_run(
+    data_stores: Sequence[ox.Store],
+    base: ox.Store,
+    delta: ox.Store,
+    shapes: Graph,
+    base_report: ValidationReport,
+) -> ValidationReport | None:
+    """Validate the neighbourhood, in `data_stores`, of the nodes `delta` can affect."""
     reads = shape_reads(shapes)
     if needs_full_run(delta, reads):
         return None
     focus = affected_nodes(base, delta, reads)
-    data = data_graph(neighbourhood([base, delta], focus, reads), {})
+    data = data_graph(neighbourhood(data_stores, focus, reads), {})
     shown = {Term.iri(n.value) for n in focus}
     # pySHACL's own focus_nodes option also filters the value nodes of nested shapes (a
-    # sh:qualifiedValueShape then counts nothing), so validate the small graph whole and keep
-    # the results of the affected nodes: the others' neighbourhoods are cut short.
-    fresh = tuple(r for r in run_shacl(data, shapes).results if r.focus_node in shown)
+    # sh:qualifiedValueShape then counts nothing), so the shapes are retargeted instead, at
+    # the affected nodes alone (as `shards` deals a full run out to workers); the other
+    # nodes of the small graph, whose neighbourhoods are cut short, are not checked.
+    targeted = shards.with_targets(shapes, _focus_share(data, shapes, focus))
+    fresh = tuple(r for r in run_shapes(data, targeted).results if r.focus_node in shown)
     return merged_with(base_report, fresh, shown)
+
+
+def _focus_share(data: Graph, shapes: Graph, focus: set[ox.NamedNode]) -> shards.Share:
+    """Each targeted shape's focus nodes in `data` that are among `focus`."""
+    wanted = {URIRef(node.value) for node in focus}
+    [everything] = shards.focus_shares(data, shapes, 1)
+    return {shape: [n for n in nodes if n in wanted] for shape, nodes in everything.items()}
 
 
 # The graph's own report, cached per version of the graph and shapes files and of the code
