@@ -22,6 +22,7 @@ processes, several runs each, and writes medians and ratios as a Markdown table:
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import shutil
@@ -402,6 +403,54 @@ def project_validate_row(bench: Bench) -> None:
     bench.rows.append(Row("project", work, warm, note="explained and located results"))
 
 
+# The curation loop's test article: 26 candidates, of which the new facts and the second
+# sources (19) are accepted; the conflict and the new entities need a curator's labels.
+CURATION_ARTICLE = BENCH.parent / "tests" / "fixtures" / "articles" / "centre-structure.ru.txt"
+
+
+def curation_row(bench: Bench) -> None:
+    """`sdgkg review` then `sdgkg accept` of an extraction, on a copy of the project's graph
+    as `sdgkg extract` leaves it (its report cached): the curator's loop for one article."""
+    if not CURATION_ARTICLE.is_file():
+        return
+    copy = bench.work / "curation"
+    for name in ("kg", "ontology", "shapes", "queries", "seeds"):
+        shutil.copytree(BENCH.parent / name, copy / name)
+    env = {"SDGKG_CACHE_DIR": str(bench.work / "curation-cache"), "SDGKG_ROOT": str(copy)}
+    label = "kk=Құрылым", "en=Structure", "ru=Структура"
+    title = [arg for text in label for arg in ("--label", text)]
+    source = [*SDGKG, "source", "add", str(CURATION_ARTICLE), "--title", "Structure", *title]
+    bench.time([*source, "--date", "2026-02-10"], runs=1, env=env)
+    name = CURATION_ARTICLE.name.removesuffix(".txt")
+    bench.time([*SDGKG, "extract", "kg:source-" + name.replace(".", "-")], runs=1, env=env)
+    shutil.copytree(copy / "kg", bench.work / "curation-kg")
+    listed = subprocess.run(
+        [*SDGKG, "review", name, "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=_env(env),
+    )
+    groups = json.loads(listed.stdout)[0]["groups"]
+    ids = [item["id"] for group in ("new", "second-source") for item in groups[group]]
+
+    def review_and_accept() -> None:
+        shutil.rmtree(copy / "kg")
+        shutil.copytree(bench.work / "curation-kg", copy / "kg")  # as extract left it
+        started = time.perf_counter()
+        bench.time([*SDGKG, "review", name], runs=1, env=env)
+        bench.time([*SDGKG, "accept", *ids, "--extraction", name], runs=1, env=env)
+        elapsed.append(time.perf_counter() - started)
+
+    elapsed: list[float] = []
+    for _ in range(bench.runs):
+        review_and_accept()
+    total = sum(len(items) for items in groups.values())
+    work = f"review + accept, {len(ids)} of an article's {total} candidates, project graph"
+    row = Row("project", work, statistics.median(elapsed), "2 s", 2.0, "< 2 s", 1.0)
+    bench.rows.append(row)
+
+
 def serve_rows(bench: Bench, label: str, root: Path) -> None:
     """Requests per second for the named query over HTTP, when `sdgkg serve` exists."""
     has_serve = subprocess.run([*SDGKG, "serve", "--help"], capture_output=True).returncode == 0
@@ -666,6 +715,7 @@ def main(argv: list[str] | None = None) -> int:
         generate(parse_size(vlabel), vroot)
         validate_rows(bench, vlabel, vroot)
         project_validate_row(bench)
+        curation_row(bench)
         command = " ".join(argv if argv is not None else sys.argv[1:])
         text = render(bench, command, profile, header, time.perf_counter() - started)
     args.output.write_text(text + "\n", encoding="utf-8")

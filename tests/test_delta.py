@@ -171,3 +171,15 @@ def test_constraint_reads_skip_comments_and_strings() -> None:
     )
     forward, backward = sparql_reads(text, {})
     assert forward == {"http://ex/p"} and backward == set()
+
+
+def test_an_inverse_path_in_a_constraint_is_read_backward() -> None:
+    from sdgkg.validation.focus import sparql_read_through, sparql_reads
+
+    text = (
+        "SELECT $this WHERE { $this ^<http://ex/p> ?w . ?w <http://ex/q> ?v . ?v <http://ex/r> 1 }"
+    )
+    forward, backward = sparql_reads(text, {})
+    assert backward == {"http://ex/p"} and forward == {"http://ex/q", "http://ex/r"}
+    # ?v's edges are read further (?v <r> 1), ?w's too; $this's inverse edge is no value read.
+    assert sparql_read_through(text, {}) == {"http://ex/q"}
