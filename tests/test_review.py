@@ -40,16 +40,12 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture
-def copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the project's data, with the test article beside it, as the current folder."""
-    target = tmp_path / "copy"
-    for name in ("kg", "ontology", "shapes", "queries", "seeds"):
-        shutil.copytree(REPO / name, target / name)
-    (target / ARTICLE).parent.mkdir(parents=True)
-    shutil.copy(REPO / ARTICLE, target / ARTICLE)
-    monkeypatch.chdir(target)
-    monkeypatch.setenv("SDGKG_ROOT", str(target))
-    return target
+def copy(project_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The copy of the project's data, with the test article beside it, as the current folder."""
+    (project_copy / ARTICLE).parent.mkdir(parents=True)
+    shutil.copy(REPO / ARTICLE, project_copy / ARTICLE)
+    monkeypatch.chdir(project_copy)
+    return project_copy
 
 
 def sdgkg(*args: str) -> Result:
