@@ -12,6 +12,7 @@ processes, several runs each, and writes medians and ratios as a Markdown table:
 - `sdgkg stats` (parsing the files, and from the index) against the pyoxigraph script;
 - `sdgkg validate` of the whole graph, and of about ten new facts (`validate DELTA`) with the
   graph's own report cached and without, against a full pySHACL run on the union;
+- `sdgkg review` then `sdgkg accept` of an article's candidates on a copy of the project's graph;
 - peak RSS of `sdgkg query` against the pyoxigraph script;
 - `sdgkg serve` against `oxigraph serve-read-only` under `wrk`, when both are available;
 - `sdgkg --help`, and the `python -X importtime` profile of `sdgkg query`.

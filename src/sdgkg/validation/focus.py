@@ -17,7 +17,12 @@ How far a shape reads is taken from the shapes themselves:
 - `sh:targetSubjectsOf`/`sh:targetObjectsOf` make subjects/objects of a predicate focus nodes.
 A change to a node's outgoing edges can therefore reach the focus nodes that read the node
 forward, and a change to its incoming edges those that read it backward, up to `REACH` steps
-(the deepest read in the project's shapes is two steps plus the value's type). Deltas this
+(the deepest read in the project's shapes is two steps plus the value's type). A node reads
+another's edges only through predicates whose values its shapes read further (nested shapes,
+sequence paths, a SPARQL pattern joined on the value); through `sh:class`, only its types; a
+value checked as a term (datatype, node kind, counts) is not read at all. Triples taken away
+(`validate_change`, for `add --remove` and an accepted update) reach the same nodes as added
+ones, found in the graph before the change. Deltas this
 analysis does not cover (blank nodes, changes to the class hierarchy or to shapes, unbounded
 paths) fall back to a full run. tests/test_delta.py checks over many generated deltas that the
 results equal those of a full run.
