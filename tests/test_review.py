@@ -317,3 +317,10 @@ def test_a_new_quotation_is_named_by_its_words(copy: Path) -> None:
     assert "kgx:centre-launch.en-quote-1 is kg:quote-almaty-is-the-right-home-for" in result.stdout
     assert "has no label in kk, en, ru" in result.stdout  # a quotation's summary is the curator's
     assert result.exit_code == 1 and snapshot(copy) == before
+    # An entity with neither label nor words is named by the kind the extractor gave it.
+    event = [c for c in review["groups"]["new-entity"] if "-event-" in c["entity"]]
+    result = sdgkg("accept", *(c["id"] for c in event), "--dry-run")
+    assert "kgx:centre-launch.en-event-agreement-signed-1 is kg:host-event-agreement-signed-1" in (
+        result.stdout
+    )
+    assert result.exit_code == 1 and snapshot(copy) == before

@@ -185,7 +185,11 @@ class _Builder:
             for i in items
             if i.predicate.value == SCHEMA + "text" and isinstance(i.object, ox.Literal)
         ]
-        fallback = " ".join(words_of[0].split()[:6]) if words_of else entity.rsplit("-", 1)[-1]
+        # Nothing to name it by: the kind the extractor gave it (`event-meeting-1`).
+        minted_as = entity.removeprefix(KGX)
+        if items:
+            minted_as = minted_as.removeprefix(_document_key(items[0].extraction) + "-")
+        fallback = " ".join(words_of[0].split()[:6]) if words_of else minted_as
         text = labels.get("en") or next(iter(labels.values()), fallback)
         words = re.findall(r"\w+", "".join(_TRANSLIT.get(ch, ch) for ch in text.lower()))
         words = [re.sub(r"[^a-z0-9]", "", w) for w in words]
