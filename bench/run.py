@@ -13,6 +13,7 @@ processes, several runs each, and writes medians and ratios as a Markdown table:
 - `sdgkg stats` (parsing the files, and from the index) against the pyoxigraph script;
 - `sdgkg validate` of the whole graph, and of about ten new facts (`validate DELTA`) with the
   graph's own report cached and without, against a full pySHACL run on the union;
+- `sdgkg review` then `sdgkg accept` of an article's candidates on a copy of the project's graph;
 - peak RSS of `sdgkg query` against the pyoxigraph script;
 - `sdgkg serve` against `oxigraph serve-read-only` under `wrk`, when both are available;
 - `sdgkg extract` on the seed (`--check`) and on a long article made of the development corpus;
@@ -26,6 +27,7 @@ results file as a new section, so a slow group can be measured again without the
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import shutil
@@ -411,6 +413,54 @@ def project_validate_row(bench: Bench) -> None:
     bench.rows.append(Row("project", work, warm, note="explained and located results"))
 
 
+# The curation loop's test article: 26 candidates, of which the new facts and the second
+# sources (19) are accepted; the conflict and the new entities need a curator's labels.
+CURATION_ARTICLE = BENCH.parent / "tests" / "fixtures" / "articles" / "centre-structure.ru.txt"
+
+
+def curation_row(bench: Bench) -> None:
+    """`sdgkg review` then `sdgkg accept` of an extraction, on a copy of the project's graph
+    as `sdgkg extract` leaves it (its report cached): the curator's loop for one article."""
+    if not CURATION_ARTICLE.is_file():
+        return
+    copy = bench.work / "curation"
+    for name in ("kg", "ontology", "shapes", "queries", "seeds"):
+        shutil.copytree(BENCH.parent / name, copy / name)
+    env = {"SDGKG_CACHE_DIR": str(bench.work / "curation-cache"), "SDGKG_ROOT": str(copy)}
+    label = "kk=Құрылым", "en=Structure", "ru=Структура"
+    title = [arg for text in label for arg in ("--label", text)]
+    source = [*SDGKG, "source", "add", str(CURATION_ARTICLE), "--title", "Structure", *title]
+    bench.time([*source, "--date", "2026-02-10"], runs=1, env=env)
+    name = CURATION_ARTICLE.name.removesuffix(".txt")
+    bench.time([*SDGKG, "extract", "kg:source-" + name.replace(".", "-")], runs=1, env=env)
+    shutil.copytree(copy / "kg", bench.work / "curation-kg")
+    listed = subprocess.run(
+        [*SDGKG, "review", name, "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=_env(env),
+    )
+    groups = json.loads(listed.stdout)[0]["groups"]
+    ids = [item["id"] for group in ("new", "second-source") for item in groups[group]]
+
+    def review_and_accept() -> None:
+        shutil.rmtree(copy / "kg")
+        shutil.copytree(bench.work / "curation-kg", copy / "kg")  # as extract left it
+        started = time.perf_counter()
+        bench.time([*SDGKG, "review", name], runs=1, env=env)
+        bench.time([*SDGKG, "accept", *ids, "--extraction", name], runs=1, env=env)
+        elapsed.append(time.perf_counter() - started)
+
+    elapsed: list[float] = []
+    for _ in range(bench.runs):
+        review_and_accept()
+    total = sum(len(items) for items in groups.values())
+    work = f"review + accept, {len(ids)} of an article's {total} candidates, project graph"
+    row = Row("project", work, statistics.median(elapsed), "2 s", 2.0, "< 2 s", 1.0)
+    bench.rows.append(row)
+
+
 def serve_rows(bench: Bench, label: str, root: Path) -> None:
     """Requests per second for the named query over HTTP, when `sdgkg serve` exists."""
     has_serve = subprocess.run([*SDGKG, "serve", "--help"], capture_output=True).returncode == 0
@@ -676,7 +726,7 @@ def _fmt(value: float | None, unit: str) -> str:
     return f"{value:.0f} {unit}"
 
 
-GROUPS = ("startup", "extract", "query", "export", "stats", "serve", "validate")
+GROUPS = ("startup", "extract", "query", "export", "stats", "serve", "validate", "curation")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -751,6 +801,8 @@ def measure(
         generate(parse_size(validate_size), vroot)
         validate_rows(bench, validate_size, vroot)
         project_validate_row(bench)
+    if "curation" in groups:
+        curation_row(bench)
     return profile
 
 

@@ -26,6 +26,17 @@ def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
+def project_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A throwaway copy of the project's own data (kg, ontology, shapes, queries, seeds), the
+    data root of the commands run (SDGKG_ROOT)."""
+    target = tmp_path / "copy"
+    for name in ("kg", "ontology", "shapes", "queries", "seeds"):
+        shutil.copytree(REPO / name, target / name)
+    monkeypatch.setenv("SDGKG_ROOT", str(target))
+    return target
+
+
+@pytest.fixture
 def new_facts() -> Path:
     """Folder of candidate files for `validate` and `load_extra`."""
     return FIXTURES / "new"

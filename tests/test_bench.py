@@ -44,6 +44,7 @@ def test_quick_benchmark_writes_a_results_table(quick_results: str) -> None:
         "export jsonld",
         "stats",
         "validate DELTA",
+        "review + accept",
         "peak RSS",
         "serve, req/s, same query",
         "serve, req/s, distinct query texts",

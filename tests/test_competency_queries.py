@@ -190,13 +190,28 @@ def test_quotes_with_speakers_in_order_of_the_article() -> None:
     quotes = rows("quotes", "speakerName", "text")
     assert [speaker for speaker, _ in quotes] == [
         "Kassym-Jomart Tokayev",
-        "Kassym-Jomart Tokayev",
         "António Guterres",
         "António Guterres",
         "United Nations",
     ]
-    assert quotes[2][1] == "өңір үшін жаңа кезеңнің басталуы"
-    assert quotes[4][1].startswith("Біз орталық «Болашақ үшін пакт» шеңберінде")
+    assert quotes[1][1] == "өңір үшін жаңа кезеңнің басталуы"
+    assert quotes[3][1].startswith("Біз орталық «Болашақ үшін пакт» шеңберінде")
+
+
+def test_a_reported_assessment_is_a_claim_with_its_sentence_not_a_quotation() -> None:
+    # "Президент аталған келісімді маңызды тарихи оқиға деп бағалап, ..." is the journalist's
+    # indirect speech: the graph keeps who said what about what, and the sentence reporting it.
+    claim = "kg:claim-tokayev-historic-event"
+    evidence = rows("evidence", "predicate", "object", "sentence", "translation", subject=claim)
+    assert [(p, o) for p, o, _, _ in evidence] == [
+        ("https://schema.org/about", KG + "host-agreement"),
+        ("https://schema.org/creator", KG + "kassym-jomart-tokayev"),
+    ]
+    assert all(
+        s.startswith("Президент аталған келісімді маңызды тарихи оқиға") for *_, s, _ in evidence
+    )
+    assert all("historic event" in (t or "") for *_, t in evidence)
+    assert KG + "claim-tokayev-historic-event" not in {q for (q,) in rows("quotes", "quote")}
 
 
 def test_frameworks_the_centre_prioritises() -> None:

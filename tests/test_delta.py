@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import random
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -117,6 +118,31 @@ def test_focus_node_validation_equals_a_full_run(world, tmp_path, case):
     FOUND.update(r.constraint_component.value.rsplit("#")[-1] for r in fast.results)
 
 
+@pytest.mark.parametrize("case", range(CASES // 2))
+def test_a_change_that_takes_triples_away_equals_a_full_run(world, case):
+    # `sdgkg accept` of an update replaces a value: triples leave one file, others join it.
+    root, shapes, triples, base = world
+    rng = random.Random(1000 + case)
+    before = load_graph(root)
+    after = ox.Store()
+    after.extend(before)
+    subject = rng.choice(
+        sorted({t.subject for t in triples if t.subject.value.startswith(KG)}, key=str)
+    )
+    graph = next(before.quads_for_pattern(subject, None, None)).graph_name
+    own = list(before.quads_for_pattern(subject, None, None, graph))
+    for quad in rng.sample(own, rng.randint(1, min(3, len(own)))):
+        after.remove(quad)
+    added = mutate(rng, copy_of(subject, triples, case), triples) if case % 2 else []
+    after.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in added)
+    fast = delta.validate_change(before, after, [graph], shapes, base)
+    assert fast is not None, "this change should not need a full run"
+    full = validation.run_shacl(validation.data_graph(validation.union_ntriples(after), {}), shapes)
+    assert fast.conforms == full.conforms
+    assert [replace(r, introduced=False) for r in fast.results] == list(full.results)
+    FOUND.update(r.constraint_component.value.rsplit("#")[-1] for r in fast.results)
+
+
 def test_the_cases_found_violations_of_several_kinds():
     # Guards the generator: equivalence over deltas that all conform would prove little.
     # (Runs after the cases above, which fill FOUND.)
@@ -145,3 +171,15 @@ def test_constraint_reads_skip_comments_and_strings() -> None:
     )
     forward, backward = sparql_reads(text, {})
     assert forward == {"http://ex/p"} and backward == set()
+
+
+def test_an_inverse_path_in_a_constraint_is_read_backward() -> None:
+    from sdgkg.validation.focus import sparql_read_through, sparql_reads
+
+    text = (
+        "SELECT $this WHERE { $this ^<http://ex/p> ?w . ?w <http://ex/q> ?v . ?v <http://ex/r> 1 }"
+    )
+    forward, backward = sparql_reads(text, {})
+    assert backward == {"http://ex/p"} and forward == {"http://ex/q", "http://ex/r"}
+    # ?v's edges are read further (?v <r> 1), ?w's too; $this's inverse edge is no value read.
+    assert sparql_read_through(text, {}) == {"http://ex/q"}

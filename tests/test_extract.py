@@ -182,7 +182,6 @@ DONE_WHEN = {
     ("kg:host-agreement", "sdgkg:party", "kg:united-nations"): "l08-s2",
     ("kg:ga-decision", "prov:wasAssociatedWith", "kg:un-general-assembly"): "l08-s1",
     # the quotes' speakers
-    ("kg:quote-tokayev-historic-event", "schema:creator", "kg:kassym-jomart-tokayev"): "l03-s2",
     ("kg:quote-tokayev-signal", "schema:creator", "kg:kassym-jomart-tokayev"): "l04-s1",
     ("kg:quote-guterres-new-stage", "schema:creator", "kg:antonio-guterres"): "l05",
     ("kg:quote-guterres-almaty", "schema:creator", "kg:antonio-guterres"): "l06-s1",

@@ -40,16 +40,12 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture
-def copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the project's data, with the test article beside it, as the current folder."""
-    target = tmp_path / "copy"
-    for name in ("kg", "ontology", "shapes", "queries", "seeds"):
-        shutil.copytree(REPO / name, target / name)
-    (target / ARTICLE).parent.mkdir(parents=True)
-    shutil.copy(REPO / ARTICLE, target / ARTICLE)
-    monkeypatch.chdir(target)
-    monkeypatch.setenv("SDGKG_ROOT", str(target))
-    return target
+def copy(project_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The copy of the project's data, with the test article beside it, as the current folder."""
+    (project_copy / ARTICLE).parent.mkdir(parents=True)
+    shutil.copy(REPO / ARTICLE, project_copy / ARTICLE)
+    monkeypatch.chdir(project_copy)
+    return project_copy
 
 
 def sdgkg(*args: str) -> Result:
@@ -320,4 +316,11 @@ def test_a_new_quotation_is_named_by_its_words(copy: Path) -> None:
     result = sdgkg("accept", *(c["id"] for c in quote), "--dry-run")
     assert "kgx:centre-launch.en-quote-1 is kg:quote-almaty-is-the-right-home-for" in result.stdout
     assert "has no label in kk, en, ru" in result.stdout  # a quotation's summary is the curator's
+    assert result.exit_code == 1 and snapshot(copy) == before
+    # An entity with neither label nor words is named by the kind the extractor gave it.
+    event = [c for c in review["groups"]["new-entity"] if "-event-" in c["entity"]]
+    result = sdgkg("accept", *(c["id"] for c in event), "--dry-run")
+    assert "kgx:centre-launch.en-event-agreement-signed-1 is kg:host-event-agreement-signed-1" in (
+        result.stdout
+    )
     assert result.exit_code == 1 and snapshot(copy) == before

@@ -29,8 +29,8 @@ VALID = sorted((FIXTURES / "valid").glob("*.ttl"))
 INVALID = sorted((FIXTURES / "invalid").glob("*.ttl"))
 
 # Guards against a glob or filter silently emptying the parametrized suites.
-EXPECTED_VALID = 13
-EXPECTED_INVALID = 82
+EXPECTED_VALID = 14
+EXPECTED_INVALID = 83
 
 PREFIXES = {
     "sdgkg": "https://w3id.org/sdgkg/ontology#",

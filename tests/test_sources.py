@@ -21,17 +21,6 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture
-def copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    import shutil
-
-    target = tmp_path / "copy"
-    for name in ("kg", "ontology", "shapes", "queries", "seeds"):
-        shutil.copytree(REPO / name, target / name)
-    monkeypatch.setenv("SDGKG_ROOT", str(target))
-    return target
-
-
-@pytest.fixture
 def run() -> Callable[..., Result]:
     from typer.testing import CliRunner
 
@@ -41,7 +30,7 @@ def run() -> Callable[..., Result]:
 
 
 def test_a_source_kept_without_its_text(
-    copy: Path, run: Callable[..., Result], tmp_path: Path
+    project_copy: Path, run: Callable[..., Result], tmp_path: Path
 ) -> None:
     url = "https://example.org/centre-director-appointed"
     args = ["source", "add", str(ARTICLE), "--title", "Director", *LABELS, "--no-text"]
@@ -49,30 +38,32 @@ def test_a_source_kept_without_its_text(
     assert result.exit_code == 2 and "needs --url" in result.stderr
     result = run(*args, "--url", url, "--id", "kg:source-example-director")
     assert result.exit_code == 0, result.output
-    sources = (copy / "kg" / "sources.ttl").read_text(encoding="utf-8")
+    sources = (project_copy / "kg" / "sources.ttl").read_text(encoding="utf-8")
     digest = hashlib.sha256(ARTICLE.read_bytes()).hexdigest()
     assert "kg:source-example-director\n    a schema:CreativeWork ;" in sources
     assert f'sdgkg:sha256 "{digest}"' in sources
     assert "centre-director-appointed.en.txt" not in sources  # no sdgkg:sourceFile
-    assert not (copy / "seeds" / ARTICLE.name).exists()
+    assert not (project_copy / "seeds" / ARTICLE.name).exists()
     # Extraction from any copy of the document cites the record, by its digest.
     elsewhere = tmp_path / "downloaded.en.txt"
     elsewhere.write_bytes(ARTICLE.read_bytes())
     assert run("extract", str(elsewhere)).exit_code == 0
-    extracted = (copy / "kg" / "extracted" / "downloaded.en.ttl").read_text(encoding="utf-8")
+    extracted = (project_copy / "kg" / "extracted" / "downloaded.en.ttl").read_text(
+        encoding="utf-8"
+    )
     assert "prov:used kg:source-example-director" in extracted
     assert "oa:hasSource kg:source-example-director" in extracted
 
 
-def test_a_document_is_registered_once(copy: Path, run: Callable[..., Result]) -> None:
+def test_a_document_is_registered_once(project_copy: Path, run: Callable[..., Result]) -> None:
     args = ["source", "add", str(ARTICLE), "--title", "Director", *LABELS]
     assert run(*args).exit_code == 0
-    assert (copy / "seeds" / ARTICLE.name).read_bytes() == ARTICLE.read_bytes()
-    before = snapshot(copy)
+    assert (project_copy / "seeds" / ARTICLE.name).read_bytes() == ARTICLE.read_bytes()
+    before = snapshot(project_copy)
     result = run(*args, "--id", "kg:source-other")
     assert result.exit_code == 2
     assert "already registered as kg:source-centre-director-appointed-en" in result.stderr
-    assert snapshot(copy) == before
+    assert snapshot(project_copy) == before
 
 
 @pytest.mark.parametrize(
@@ -87,16 +78,18 @@ def test_a_document_is_registered_once(copy: Path, run: Callable[..., Result]) -
     ],
 )
 def test_bad_records_write_nothing(
-    copy: Path, run: Callable[..., Result], extra: list[str], message: str
+    project_copy: Path, run: Callable[..., Result], extra: list[str], message: str
 ) -> None:
-    before = snapshot(copy)
+    before = snapshot(project_copy)
     result = run("source", "add", str(ARTICLE), "--title", "Director", *extra)
     assert result.exit_code in (1, 2)
     assert message in result.output
-    assert snapshot(copy) == before
+    assert snapshot(project_copy) == before
 
 
-def test_extract_by_source_name_needs_a_kept_text(copy: Path, run: Callable[..., Result]) -> None:
+def test_extract_by_source_name_needs_a_kept_text(
+    project_copy: Path, run: Callable[..., Result]
+) -> None:
     result = run("extract", "kg:source-un-m49")
     assert result.exit_code == 2 and "no registered source with a kept text" in result.stderr
     assert run("extract", "kg:source-kazinform-2025-08-06", "--check").exit_code == 0

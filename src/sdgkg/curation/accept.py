@@ -25,12 +25,13 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import overload
 
 import pyoxigraph as ox
 
 from sdgkg.curation.add import AddResult, change_facts, editable_root
 from sdgkg.curation.diff import GraphDiff, SubjectDiff, render_diff
-from sdgkg.curation.review import Item, Review, minted, review
+from sdgkg.curation.review import Item, Passage, Review, minted, review
 from sdgkg.errors import InputError
 from sdgkg.extract.rejections import REJECTIONS_FILE, with_rejections
 from sdgkg.extract.run import curated_store
@@ -39,6 +40,8 @@ from sdgkg.rdfio.turtle import term
 from sdgkg.rdfio.turtle import term as turtle_term
 from sdgkg.store.writes import locked, write_files
 
+Value = ox.NamedNode | ox.Literal  # what a candidate's object, and a minted term, can be
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 ACCEPTED_GROUPS = ("conflict", "new", "second-source", "new-entity")
 LANGUAGES = ("kk", "en", "ru")
 
@@ -134,7 +137,7 @@ def _english_labels(graph: ox.Store, triples: Sequence[ox.Triple]) -> dict[str, 
     found = {}
     for triple in triples:
         for quad in graph.quads_for_pattern(triple.subject, ox.NamedNode(SKOS + "prefLabel"), None):
-            if quad.object.language == "en":
+            if isinstance(quad.object, ox.Literal) and quad.object.language == "en":
                 found[term(triple.subject)] = quad.object.value
     return found
 
@@ -156,12 +159,17 @@ class _Builder:
 
     # Terms -------------------------------------------------------------------------------
 
-    def term(self, term):
-        if not minted(term):
-            return term
-        if term.value not in self.iris:
-            self.iris[term.value] = self._slug(term.value)
-        return ox.NamedNode(self.iris[term.value])
+    @overload
+    def term(self, node: ox.NamedNode) -> ox.NamedNode: ...
+    @overload
+    def term(self, node: Value) -> Value: ...
+    def term(self, node: Value) -> Value:
+        """The node, or the kg: IRI a minted entity gets."""
+        if not isinstance(node, ox.NamedNode) or not minted(node):
+            return node
+        if node.value not in self.iris:
+            self.iris[node.value] = self._slug(node.value)
+        return ox.NamedNode(self.iris[node.value])
 
     def _slug(self, entity: str) -> str:
         items = [i for rev in self.reviews for i in rev.items if i.subject.value == entity]
@@ -177,7 +185,11 @@ class _Builder:
             for i in items
             if i.predicate.value == SCHEMA + "text" and isinstance(i.object, ox.Literal)
         ]
-        fallback = " ".join(words_of[0].split()[:6]) if words_of else entity.rsplit("-", 1)[-1]
+        # Nothing to name it by: the kind the extractor gave it (`event-meeting-1`).
+        minted_as = entity.removeprefix(KGX)
+        if items:
+            minted_as = minted_as.removeprefix(_document_key(items[0].extraction) + "-")
+        fallback = " ".join(words_of[0].split()[:6]) if words_of else minted_as
         text = labels.get("en") or next(iter(labels.values()), fallback)
         words = re.findall(r"\w+", "".join(_TRANSLIT.get(ch, ch) for ch in text.lower()))
         words = [re.sub(r"[^a-z0-9]", "", w) for w in words]
@@ -239,13 +251,13 @@ class _Builder:
                 )
                 self.label_langs.setdefault(node.value, set()).add(lang)
 
-    def _add(self, s: ox.NamedNode, p: str, o) -> None:
+    def _add(self, s: ox.NamedNode, p: str, o: Term) -> None:
         triple = ox.Triple(s, ox.NamedNode(p), o)
         if not _holds(self.graph, triple) and triple not in self.added:
             self.added.append(triple)
 
     def _new_statement(self, fact: ox.Triple) -> ox.NamedNode:
-        parts = [_local(fact.subject.value), _local(fact.predicate.value)]
+        parts = [_local(_text(fact.subject)), _local(fact.predicate.value)]
         if isinstance(fact.object, ox.NamedNode):
             parts.append(_local(fact.object.value))
         stem, number = KG + "fact-" + "-".join(parts), 1
@@ -261,7 +273,7 @@ class _Builder:
         self._add(node, RDF + "object", fact.object)
         return node
 
-    def _passage(self, item: Item, passage) -> ox.NamedNode:
+    def _passage(self, item: Item, passage: Passage) -> ox.NamedNode:
         source = ox.NamedNode(item.source)
         known = _curated_passage(self.graph, source, passage.start, passage.end)
         if known is not None:
@@ -286,7 +298,7 @@ class _Builder:
         self._add(quote, OA + "exact", ox.Literal(passage.text, language=language))
         return node
 
-    def _speaker(self, item: Item):
+    def _speaker(self, item: Item) -> ox.NamedNode | None:
         for passage in item.passages:
             speaker = self.speakers.get((item.source, passage.start))
             if speaker is not None and speaker[0] != item.subject.value:
@@ -340,9 +352,9 @@ def _class_prefix(graph: ox.Store, klass: str) -> str | None:
     """The first word the kg: names of a class's entities share (function-, task-), if most
     of them share one."""
     names = [
-        q.subject.value.removeprefix(KG)
+        _text(q.subject).removeprefix(KG)
         for q in graph.quads_for_pattern(None, ox.NamedNode(RDF + "type"), ox.NamedNode(klass))
-        if q.subject.value.startswith(KG)
+        if _text(q.subject).startswith(KG)
     ]
     counts = Counter(name.split("-", 1)[0] for name in names if "-" in name)
     if not counts:
@@ -362,8 +374,11 @@ def _exists(graph: ox.Store, iri: str) -> bool:
     )
 
 
-def _values(graph: ox.Store, s, p) -> list:
-    return sorted((q.object for q in graph.quads_for_pattern(s, p, None)), key=str)
+def _values(
+    graph: ox.Store, s: ox.NamedNode | ox.BlankNode | ox.Triple, p: ox.NamedNode
+) -> list[Value]:
+    found = graph.quads_for_pattern(s, p, None)
+    return sorted((q.object for q in found if isinstance(q.object, Value)), key=str)
 
 
 def _statements(graph: ox.Store, fact: ox.Triple) -> list[ox.NamedNode]:
@@ -374,7 +389,7 @@ def _statements(graph: ox.Store, fact: ox.Triple) -> list[ox.NamedNode]:
         if not isinstance(node, ox.NamedNode):
             continue
         types = {
-            q.object.value for q in graph.quads_for_pattern(node, ox.NamedNode(RDF + "type"), None)
+            _text(q.object) for q in graph.quads_for_pattern(node, ox.NamedNode(RDF + "type"), None)
         }
         if RDF + "Statement" not in types or SDGKG + "Candidate" in types:
             continue
@@ -385,14 +400,20 @@ def _statements(graph: ox.Store, fact: ox.Triple) -> list[ox.NamedNode]:
     return sorted(found, key=lambda n: n.value)
 
 
-def _curated_passage(graph: ox.Store, source: ox.NamedNode, start: int, end: int):
+def _curated_passage(
+    graph: ox.Store, source: ox.NamedNode, start: int, end: int
+) -> ox.NamedNode | None:
     for quad in graph.quads_for_pattern(None, ox.NamedNode(OA + "hasSource"), source):
+        if not isinstance(quad.subject, ox.NamedNode):
+            continue
         for selector in graph.quads_for_pattern(
             quad.subject, ox.NamedNode(OA + "hasSelector"), None
         ):
             s = selector.object
-            if _holds(graph, ox.Triple(s, ox.NamedNode(OA + "start"), _integer(start))) and _holds(
-                graph, ox.Triple(s, ox.NamedNode(OA + "end"), _integer(end))
+            if (
+                isinstance(s, ox.NamedNode | ox.BlankNode)
+                and _holds(graph, ox.Triple(s, ox.NamedNode(OA + "start"), _integer(start)))
+                and _holds(graph, ox.Triple(s, ox.NamedNode(OA + "end"), _integer(end)))
             ):
                 return quad.subject
     return None
@@ -400,8 +421,13 @@ def _curated_passage(graph: ox.Store, source: ox.NamedNode, start: int, end: int
 
 def _language_of(graph: ox.Store, source: ox.NamedNode) -> str | None:
     for quad in graph.quads_for_pattern(source, ox.NamedNode(SCHEMA + "inLanguage"), None):
-        return quad.object.value
+        return _text(quad.object)
     return None
+
+
+def _text(node: Term) -> str:
+    """A term's IRI, label or lexical form (a triple term as N-Triples)."""
+    return str(node) if isinstance(node, ox.Triple) else node.value
 
 
 def _integer(value: int) -> ox.Literal:
@@ -466,7 +492,7 @@ def render_accept(result: AcceptResult) -> str:
         lines.append(f"{compact(entity)} is {compact(iri)}")
     for old, new in result.superseded:
         lines.append(
-            f"superseded: {compact(old.subject.value)} {compact(old.predicate.value)} "
+            f"superseded: {compact(_text(old.subject))} {compact(old.predicate.value)} "
             f"{_shown(old.object)} -> {_shown(new.object)}"
         )
     for entity, langs in result.missing_labels.items():
@@ -474,27 +500,28 @@ def render_accept(result: AcceptResult) -> str:
             f"{compact(entity)} has no label in {', '.join(langs)}: give --label "
             + " ".join(f"{entity.removeprefix(KG)}@{lang}=TEXT" for lang in langs)
         )
-    written = result.add.written  # type: ignore[attr-defined]
+    written = result.add.written
     verb = "Accepted" if written else "Dry run: nothing written; would accept"
     lines.append(f"{verb} {len(result.accepted)} candidates.")
     return "\n".join(lines) + "\n"
 
 
-def _shown(term) -> str:
-    return turtle_term(term)
+def _shown(node: Term) -> str:
+    return turtle_term(node)
 
 
-def _as_diff(result: AcceptResult):
+def _as_diff(result: AcceptResult) -> GraphDiff:
 
     grouped: dict[str, dict[str, list[tuple[str, str]]]] = defaultdict(lambda: defaultdict(list))
     labels = dict(result.labels)
-    for change in result.add.changes:  # type: ignore[attr-defined]
+    for change in result.add.changes:
         for sign, triples in (("-", change.removed), ("+", change.added)):
             for t in triples:
                 p = "a" if t.predicate.value == RDF_TYPE else term(t.predicate)
                 grouped[term(t.subject)][sign].append((p, term(t.object)))
-                if t.predicate.value == SKOS + "prefLabel" and t.object.language == "en":
-                    labels[term(t.subject)] = t.object.value
+                english = isinstance(t.object, ox.Literal) and t.object.language == "en"
+                if t.predicate.value == SKOS + "prefLabel" and english:
+                    labels[term(t.subject)] = _text(t.object)
     subjects = tuple(
         SubjectDiff(
             s,

@@ -16,7 +16,7 @@ import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -34,8 +34,9 @@ from sdgkg.store.paths import (
     is_installed_copy,
 )
 from sdgkg.store.writes import locked, write_files
-from sdgkg.validation import ValidationReport, ValidationResult, validate
+from sdgkg.validation import ValidationReport
 from sdgkg.validation.explain import relocated
+from sdgkg.validation.run import validate_changed_copy
 
 Facts = set[ox.Triple]
 
@@ -265,29 +266,22 @@ def _same_graph(one: Iterable[ox.Triple], other: Iterable[ox.Triple]) -> bool:
 
 
 def _validate_after(root: Path, contents: Mapping[Path, bytes]) -> ValidationReport:
-    """Validate the graph as the change would leave it; mark the results it introduces."""
+    """Validate the graph as the change would leave it (a copy of the data root with the new
+    files); mark the results it introduces."""
     with tempfile.TemporaryDirectory(prefix="sdgkg-add-") as scratch:
         copy = Path(scratch)
         for name in ("ontology", "shapes"):
             if (root / name).is_dir():
                 (copy / name).symlink_to((root / name).resolve(), target_is_directory=True)
         shutil.copytree(root / "kg", copy / "kg", ignore=shutil.ignore_patterns(".*"))
+        changed = []
         for path, data in contents.items():
-            moved = copy / path.resolve().relative_to(root.resolve())
+            relative = path.resolve().relative_to(root.resolve())
+            moved = copy / relative
             moved.parent.mkdir(parents=True, exist_ok=True)
             moved.write_bytes(data)
-        after = validate(copy)
-    if after.conforms:
-        return after
-    known = {_key(result) for result in validate(root).results}
-    results = tuple(replace(r, introduced=_key(r) not in known) for r in after.results)
-    return ValidationReport(after.conforms, results, after.report_turtle)
-
-
-def _key(result: ValidationResult) -> tuple[object, ...]:
-    # Shapes are parsed afresh for each run, so their blank nodes differ: compare the rest.
-    r = result
-    return (r.focus_node, r.path, r.value, r.constraint_component, r.message)
+            changed.append(relative)
+        return validate_changed_copy(root, copy, changed)
 
 
 def _changes(root: Path, plan: _Plan) -> tuple[FileChange, ...]:

@@ -21,6 +21,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeGuard
 
 import pyoxigraph as ox
 
@@ -104,8 +105,8 @@ class Item:
     def triple(self) -> ox.Triple:
         return ox.Triple(self.subject, self.predicate, self.object)
 
-    def as_dict(self) -> dict[str, object]:
-        found: dict[str, object] = {
+    def as_dict(self) -> dict[str, Any]:
+        found: dict[str, Any] = {
             "id": self.id,
             "group": self.group,
             "subject": compact(self.subject.value),
@@ -146,7 +147,7 @@ class Review:
         return [item for item in self.items if item.group == name]
 
 
-def _select(store: ox.Store, query: str) -> list[tuple]:
+def _select(store: ox.Store, query: str) -> list[tuple[Any, ...]]:
     """The rows of a SELECT with the project's prefixes, as pyoxigraph terms."""
     header = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
     result = store.query(header + query, use_default_graph_as_union=True)
@@ -267,7 +268,7 @@ class _GraphContext:
                 self.sources.setdefault(triple, set()).add(source.value)
 
     def _reified(self, fact: ox.NamedNode) -> ox.Triple | None:
-        def one(name: str):
+        def one(name: str) -> Any:
             return next(
                 (
                     q.object
@@ -286,13 +287,19 @@ class _GraphContext:
         classes = [
             q.object.value
             for q in self.store.quads_for_pattern(subject, ox.NamedNode(RDF + "type"), None)
+            if isinstance(q.object, ox.NamedNode)
         ]
         return any((klass, predicate.value) in self.functional for klass in classes)
 
-    def values(self, subject: ox.NamedNode, predicate: ox.NamedNode) -> list:
-        return sorted(
-            (q.object for q in self.store.quads_for_pattern(subject, predicate, None)), key=str
-        )
+    def values(
+        self, subject: ox.NamedNode, predicate: ox.NamedNode
+    ) -> list[ox.NamedNode | ox.Literal]:
+        found = self.store.quads_for_pattern(subject, predicate, None)
+        return sorted((q.object for q in found if _is_value(q.object)), key=str)
+
+
+def _is_value(term: object) -> TypeGuard[ox.NamedNode | ox.Literal]:
+    return isinstance(term, ox.NamedNode | ox.Literal)
 
 
 def minted(term: object) -> bool:
@@ -323,7 +330,8 @@ def _missing_labels(items: list[Item]) -> dict[str, list[str]]:
     have: dict[str, set[str]] = {}
     for item in items:
         if item.entity and minted(item.subject) and item.predicate.value == SKOS + "prefLabel":
-            have.setdefault(item.subject.value, set()).add(item.object.language or "")
+            language = item.object.language if isinstance(item.object, ox.Literal) else None
+            have.setdefault(item.subject.value, set()).add(language or "")
         elif item.entity:
             have.setdefault(item.entity, set())
     return {

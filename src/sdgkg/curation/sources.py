@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from sdgkg.curation.add import change_facts, editable_root, read_curated
+from sdgkg.curation.add import AddResult, change_facts, editable_root, read_curated
 from sdgkg.errors import InputError
 from sdgkg.extract.documents import read_document
 from sdgkg.namespaces import DCTERMS, KG, PREFIXES, SDGKG, compact, expand
@@ -129,9 +129,11 @@ def _refuse_known(graph: ox.Store, iri: str, sha256: str) -> None:
     if any(graph.quads_for_pattern(ox.NamedNode(iri), None, None)):
         raise InputError(f"{compact(iri)} is already in the graph", hint="choose another --id")
     for quad in graph.quads_for_pattern(None, ox.NamedNode(SDGKG + "sha256"), ox.Literal(sha256)):
+        known = compact(
+            str(quad.subject) if isinstance(quad.subject, ox.Triple) else quad.subject.value
+        )
         raise InputError(
-            f"this document is already registered as {compact(quad.subject.value)}",
-            hint=f"sdgkg extract {compact(quad.subject.value)}",
+            f"this document is already registered as {known}", hint=f"sdgkg extract {known}"
         )
 
 
@@ -158,7 +160,7 @@ def register_source(
     root: Path,
     lang: str = "auto",
     dry_run: bool = False,
-):
+) -> tuple[Registration, AddResult]:
     """Add the source's record to kg/sources.ttl and its text to seeds/, in one validated,
     locked, all-or-nothing write (the one `sdgkg add` uses). Returns (Registration, AddResult)."""
 
@@ -169,7 +171,7 @@ def register_source(
         for facts in read_curated(data_root).values():
             graph.extend(ox.Quad(t.subject, t.predicate, t.object) for t in facts)
         registration = plan_registration(file, record, graph, lang)
-        extra = {}
+        extra: dict[Path, bytes] = {}
         if registration.text_file:
             kept = data_root / registration.text_file
             data = file.read_bytes()

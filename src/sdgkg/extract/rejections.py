@@ -11,12 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from sdgkg.errors import InputError
 from sdgkg.extract.rdf import _minted
 from sdgkg.rdfio.terms import to_oxigraph
+
+if TYPE_CHECKING:
+    from sdgkg.extract.rules import Candidate
 
 REJECTIONS_FILE = Path("kg") / "rejections.tsv"
 HEADER = "# source\tfact (N-Triples)\trejected on\treason\n"
@@ -69,7 +73,9 @@ def with_rejections(
     return (HEADER + "".join(f"{line}\n" for line in sorted(lines))).encode("utf-8")
 
 
-def drop_rejected(root: Path, source: str, key: str, candidates: list) -> list:
+def drop_rejected(
+    root: Path, source: str, key: str, candidates: list[Candidate]
+) -> list[Candidate]:
     """The extraction's candidates without those a curator rejected for this source (`key`
     is the document's part of the IRIs minted for it)."""
     rejected = load_rejections(root)
@@ -78,7 +84,8 @@ def drop_rejected(root: Path, source: str, key: str, candidates: list) -> list:
     return [c for c in candidates if (source, _candidate_key(c, key)) not in rejected]
 
 
-def _candidate_key(candidate, key: str) -> str:
-
-    terms = (to_oxigraph(_minted(key, term)) for term in candidate.triple())
-    return _ntriples(ox.Triple(*terms))
+def _candidate_key(candidate: Candidate, key: str) -> str:
+    subject, predicate, obj = (to_oxigraph(_minted(key, term)) for term in candidate.triple())
+    # The rules only put resources in subject and predicate position.
+    assert not isinstance(subject, ox.Literal) and isinstance(predicate, ox.NamedNode)
+    return _ntriples(ox.Triple(subject, predicate, obj))

@@ -19,13 +19,13 @@ from sdgkg.errors import InputError
 from sdgkg.namespaces import GRAPH_BASE, compact
 from sdgkg.rdfio.screening import line_of_subject
 from sdgkg.store.engine import EmbeddedEngine
-from sdgkg.store.graph import load_extra, load_graph
+from sdgkg.store.graph import graph_iri, load_extra, load_graph
 from sdgkg.store.index import query_store
 from sdgkg.store.paths import GENERATED_DIR, graph_files, shape_files
 from sdgkg.store.writes import reading
 from sdgkg.validation.cache import load_cached_report, report_key, store_cached_report
 from sdgkg.validation.explain import explain
-from sdgkg.validation.focus import validate_delta
+from sdgkg.validation.focus import validate_change, validate_delta
 from sdgkg.validation.report import ValidationReport
 from sdgkg.validation.shacl import data_graph, run_shacl, shapes_graph, union_ntriples
 
@@ -52,6 +52,44 @@ def validate(root: Path, new_files: Sequence[str | os.PathLike[str]] = ()) -> Va
     new = ox.Store()
     load_extra(new, new_files, root)
     return explain(report, shapes, [graph, new], root, [Path(p) for p in new_files])
+
+
+def validate_changed_copy(root: Path, copy: Path, changed: Sequence[Path]) -> ValidationReport:
+    """Validate `copy`, a copy of `root`'s graph whose files `changed` (paths relative to
+    both) are rewritten, as `validate(copy)` would, with the results the change introduced
+    marked. With `root`'s own report cached, only the nodes the change can affect are checked
+    (`focus.validate_change`); the copy's report is then cached for the next check."""
+    with reading(root):
+        shapes = shapes_graph(root)
+        key = report_key(root, [*graph_files(root), *shape_files(root)])
+        base = load_cached_report(key)
+        before = load_graph(root) if base is not None else None
+    with reading(copy):
+        after = load_graph(copy)
+        after_key = report_key(copy, [*graph_files(copy), *shape_files(copy)])
+    check_subjects_unique(after, copy)
+    graphs = [ox.NamedNode(graph_iri(copy, copy / path)) for path in changed]
+    report = None
+    if base is not None and before is not None:
+        report = validate_change(before, after, graphs, shapes, base)
+    if report is None:  # a full run of the copy; the graph's own report only when needed
+        report = run_shacl(data_graph(union_ntriples(after), {}), shapes)
+        if not report.conforms:
+            base = base or _own_report(root, key)
+            known = {r.key() for r in base.results}
+            marked = tuple(replace(r, introduced=r.key() not in known) for r in report.results)
+            report = ValidationReport(report.conforms, marked, report.report_turtle)
+    unmarked = tuple(replace(r, introduced=False) for r in report.results)
+    own = ValidationReport(report.conforms, unmarked, report.report_turtle)
+    store_cached_report(after_key, own)  # the next check of the changed graph builds on it
+    return explain(report, shapes, [after], copy)
+
+
+def _own_report(root: Path, key: str) -> ValidationReport:
+    """The graph's own report, from a full run, cached under `key`."""
+    report = run_shacl(data_graph(union_ntriples(load_graph(root)), {}), shapes_graph(root))
+    store_cached_report(key, report)
+    return report
 
 
 def _full_with_new(
