@@ -218,6 +218,13 @@ def query(
         str | None,
         typer.Option(metavar="IRI", help="With --endpoint: the graph to read as default graph."),
     ] = None,
+    all_graphs: Annotated[
+        bool,
+        typer.Option(
+            "--all-graphs",
+            help="Read evidence and extracted candidates as part of the default graph too.",
+        ),
+    ] = False,
     max_memory: Annotated[
         int | None,
         typer.Option(
@@ -240,6 +247,7 @@ def query(
       sdgkg query 'SELECT ?p ?o WHERE { kg:centre ?p ?o }'
       sdgkg query pillars --timeout 5 --max-rows 1000
       sdgkg query pillars --endpoint http://localhost:7878/query
+      sdgkg query 'SELECT * WHERE { ?s a sdgkg:Candidate }' --all-graphs
     """
     from sdgkg.progress import Progress
     from sdgkg.query.named import parse_assignments, run_query
@@ -247,6 +255,8 @@ def query(
 
     limits = QueryLimits.resolve(timeout, max_rows)
     engine = None
+    if all_graphs and endpoint:
+        raise InputError("--all-graphs reads the embedded graph", hint="leave out --endpoint")
     if endpoint or graph:
         from sdgkg.safety.network import allow_url
         from sdgkg.store.remote import remote_engine
@@ -265,12 +275,12 @@ def query(
                 from sdgkg.safety.sandbox import memory_limit
 
                 result = run_isolated(
-                    lambda: run_query(query, bindings, root, engine, limits),
+                    lambda: run_query(query, bindings, root, engine, limits, all_graphs),
                     limits.timeout,
                     memory_limit(max_memory),
                 )
             else:
-                result = run_query(query, bindings, root, engine, limits)
+                result = run_query(query, bindings, root, engine, limits, all_graphs)
         except QueryTimeout as exc:
             progress.done()  # clear the line before the error
             _stop_now(exc)

@@ -88,7 +88,8 @@ def graph_stats(
 ) -> GraphStats:
     """Compute the stats of a loaded Store (or of any engine's graph). `limits.timeout` bounds
     the whole computation; `on_step` hears what is being counted (for progress)."""
-    engine = engine or EmbeddedEngine(store)  # type: ignore[arg-type]
+    # The whole dataset: candidates and evidence are counted too, each apart.
+    engine = engine or EmbeddedEngine(store, all_graphs=True)  # type: ignore[arg-type]
     timeout = (limits or QueryLimits(None, None)).timeout
     deadline = time.monotonic() + timeout if timeout else None
 
