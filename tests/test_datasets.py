@@ -3,9 +3,14 @@ graphs of their own, reached with GRAPH or read with everything by `all_graphs`.
 
 from __future__ import annotations
 
+import json
 import re
+import urllib.parse
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from rdflib import Graph, Namespace, URIRef
 from typer.testing import CliRunner
 
 from sdgkg import list_queries, resolve_query, run_query
@@ -13,9 +18,16 @@ from sdgkg.cli import app
 from sdgkg.errors import QueryError
 from sdgkg.namespaces import GRAPH_BASE, KG, KGX
 from sdgkg.store.datasets import CANDIDATE_GRAPHS, EVIDENCE_GRAPHS, graph_kind
+from sdgkg.store.engine import EmbeddedEngine
 from sdgkg.store.graph import graph_names
+from sdgkg.store.index import open_index
 from sdgkg.store.remote import RemoteEngine
 from tests.conftest import REPO
+from tests.peers import start_sdgkg_serve
+from tests.test_serve import call
+
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+VOID = Namespace("http://rdfs.org/ns/void#")
 
 NAMES = [q.name for q in list_queries(REPO)]
 EXAMPLE_PARAMS = {"search": {"text": "Алматыда"}}
@@ -119,3 +131,53 @@ def test_all_graphs_is_refused_with_an_endpoint() -> None:
         ],
     )
     assert result.exit_code == 2 and result.stderr.startswith("Error: --all-graphs")
+
+
+# -- the server reads the same default graph ----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    peer, url = start_sdgkg_serve(tmp_path_factory.mktemp("serve") / "serve.log")
+    try:
+        yield url.rstrip("/")
+    finally:
+        peer.stop()
+
+
+def _count(server: str, query: str, **dataset: str) -> int:
+    params = {"query": query, **{k.replace("_", "-"): v for k, v in dataset.items()}}
+    status, _, body = call(server, path="/sparql?" + urllib.parse.urlencode(params))
+    assert status == 200, body
+    return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
+
+
+def test_the_endpoint_reads_the_curated_default_graph(server: str) -> None:
+    candidates = "SELECT (COUNT(*) AS ?n) WHERE { ?s a sdgkg:Candidate }"
+    in_graphs = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s a sdgkg:Candidate } }"
+    assert _count(server, candidates) == 0
+    assert _count(server, in_graphs) > 0
+    extracted = sorted(g for g in graph_names(REPO) if graph_kind(g) == "candidates")[0]
+    assert _count(server, candidates, default_graph_uri=extracted) > 0
+
+
+def test_the_service_description_and_void_say_what_the_default_graph_holds(server: str) -> None:
+    description = Graph().parse(data=call(server, path="/sparql")[2], format="turtle")
+    assert (None, SD.feature, SD.UnionDefaultGraph) not in description
+    void = Graph().parse(data=call(server, path="/.well-known/void")[2], format="turtle")
+    dataset = URIRef(server + "/.well-known/void#dataset")
+    for kind in ("evidence", "candidates"):
+        subset = URIRef(f"{server}/.well-known/void#{kind}")
+        assert (dataset, VOID.subset, subset) in void
+        assert int(void.value(subset, VOID.triples)) > 0  # type: ignore[arg-type]
+
+
+def test_the_persistent_index_has_the_same_default_graph(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SDGKG_CACHE_DIR", str(tmp_path))
+    engine = EmbeddedEngine(open_index(REPO))  # the on-disk store big graphs are read from
+    candidates = "SELECT (COUNT(*) AS ?n) WHERE { ?s a sdgkg:Candidate }"
+    assert engine.query(candidates).rows[0][0].value == "0"  # type: ignore[union-attr]
+    everything = EmbeddedEngine(open_index(REPO), all_graphs=True).query(candidates)
+    assert int(everything.rows[0][0].value) > 0  # type: ignore[union-attr]

@@ -31,7 +31,7 @@ def built(cache: Path) -> list[str]:
 
 
 def count(root: Path) -> int:
-    return int(run_query(COUNT, root=root).rows[0][0].value)
+    return int(run_query(COUNT, root=root, all_graphs=True).rows[0][0].value)
 
 
 def wait_for_index(cache: Path, how_many: int) -> None:
