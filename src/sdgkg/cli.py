@@ -289,8 +289,8 @@ def query(
     if engine is not None and not graph and not answered and engine.looks_empty():
         typer.echo(
             f"Warning: the default graph of {endpoint} is empty; if the data is in a named "
-            "graph, name it with --graph IRI (sdgkg push writes <https://w3id.org/sdgkg/"
-            "graph/all>)",
+            "graph, name it with --graph IRI, or have the server read the union of its named "
+            "graphs (sdgkg push writes each file into its own)",
             err=True,
         )
     chosen = fmt or default_format(result, _interactive())
@@ -543,12 +543,14 @@ def push(
         str | None,
         typer.Option(
             metavar="IRI",
-            help="The named graph to replace, or 'default'. Default: https://w3id.org/sdgkg/graph/all",
+            help="Put the whole graph into this one graph (or 'default') instead. "
+            "Default: each file into its own named graph.",
         ),
     ] = None,
 ) -> None:
-    """Load the whole graph into a SPARQL server, replacing one named graph in a single PUT
-    (SPARQL 1.1 Graph Store Protocol).
+    """Load the whole graph into a SPARQL server (SPARQL 1.1 Graph Store Protocol): each file
+    into its own named graph, as the embedded graph holds them, one PUT per file; with
+    --graph, everything into that one graph in a single PUT.
 
     \b
     Examples:
@@ -557,10 +559,15 @@ def push(
     """
     from sdgkg.export import export_graph
     from sdgkg.safety.network import allow_url
-    from sdgkg.store.remote import push_graph
+    from sdgkg.store.graph import dump_graphs
+    from sdgkg.store.remote import push_graph, push_graphs
 
     allow_url(endpoint)  # the one server this command talks to
-    pushed = push_graph(endpoint, export_graph(_root(ctx), ExportFormat.NT), graph)
+    root = _root(ctx)
+    if graph is None:
+        pushed = push_graphs(endpoint, dump_graphs(root))
+    else:
+        pushed = push_graph(endpoint, export_graph(root, ExportFormat.NT), graph)
     typer.echo(f"Pushed {pushed.triples} triples to {pushed.graph} at {endpoint}", err=True)
 
 

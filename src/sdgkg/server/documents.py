@@ -142,12 +142,12 @@ def _subsets(base: str, dataset: ox.NamedNode, store: ox.Store) -> list[ox.Tripl
     leaves out: a void:subset each, with its size."""
     sizes = {"evidence": 0, "candidates": 0}
     for graph in store.named_graphs():
-        kind = graph_kind(graph.value)
-        if kind in sizes:
-            sizes[kind] += sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
+        found = graph_kind(graph.value)
+        if found in sizes:
+            sizes[found] += sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
     triples = []
-    for kind, size in sizes.items():
-        subset = _node(f"{base}.well-known/void#{kind}")
+    for name, size in sizes.items():
+        subset = _node(f"{base}.well-known/void#{name}")
         triples += [
             ox.Triple(dataset, _node(VOID + "subset"), subset),
             ox.Triple(subset, RDF_TYPE, _node(VOID + "Dataset")),
