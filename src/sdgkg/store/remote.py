@@ -1,11 +1,12 @@
 """Remote SPARQL servers: run queries through the SPARQL 1.1 Protocol, push the graph with the
 Graph Store Protocol, with credentials when the server asks (sdgkg.store.credentials).
 
-The embedded engine predeclares the project prefixes, reads the union of the named graphs as
-its default graph and binds parameters through pyoxigraph substitutions. A remote server does
-none of that, so `RemoteEngine` makes the query say it: it declares the missing prefixes, binds
-parameters with a VALUES block at the start of the WHERE group (built from escaped terms, never
-pasted user text), and asks for `default_graph` as the default graph when one is given.
+The embedded engine predeclares the project prefixes, reads the union of the curated named
+graphs as its default graph (`sdgkg.store.datasets`) and binds parameters through pyoxigraph
+substitutions. A remote server does none of that, so `RemoteEngine` makes the query say it: it
+declares the missing prefixes, binds parameters with a VALUES block at the start of the WHERE
+group (built from escaped terms, never pasted user text), and asks for `default_graph` as the
+default graph when one is given.
 """
 
 from __future__ import annotations
