@@ -422,14 +422,14 @@ def stats(
     """
     from sdgkg.progress import Progress
     from sdgkg.query.stats import graph_stats, render_json, render_text
-    from sdgkg.store.index import query_store
+    from sdgkg.store.index import query_source
 
     limits = QueryLimits.resolve(timeout, 0)
     with Progress("stats") as progress:
         progress.step("loading the graph")
-        store = query_store(_root(ctx))
+        store, copy = query_source(_root(ctx))
         try:
-            summary = graph_stats(store, limits=limits, on_step=progress.step)
+            summary = graph_stats(store, limits=limits, on_step=progress.step, curated_copy=copy)
         except QueryTimeout as exc:
             progress.done()
             _stop_now(exc)

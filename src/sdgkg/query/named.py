@@ -40,7 +40,7 @@ from sdgkg.safety.limits import QueryLimits, call_with_timeout
 from sdgkg.safety.screen import screen
 from sdgkg.store.engine import Dataset, EmbeddedEngine, Engine, QueryResult
 from sdgkg.store.graph import graph_names
-from sdgkg.store.index import query_store
+from sdgkg.store.index import query_source
 from sdgkg.store.paths import query_dir
 
 _HEADER = re.compile(r"^#\+\s*([\w-]+)\s*:\s*(.*?)\s*$")
@@ -359,13 +359,15 @@ def run_query(
 def _embedded_work(
     text: str, bindings: Mapping[str, Term], root: Path, limits: QueryLimits, all_graphs: bool
 ) -> Callable[[], QueryResult]:
-    names, store = graph_names(root), query_store(root)
+    names, (store, curated_copy) = graph_names(root), query_source(root)
 
     def work() -> QueryResult:
         screened = screen(text, names)
         # A FROM clause is never widened to the default graphs.
         dataset = Dataset(in_query=screened.names_dataset)
-        engine = EmbeddedEngine(store, limits.max_rows, all_graphs=all_graphs)
+        engine = EmbeddedEngine(
+            store, limits.max_rows, all_graphs=all_graphs, curated_copy=curated_copy
+        )
         return engine.query(screened.text, bindings, dataset)
 
     return work

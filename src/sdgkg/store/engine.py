@@ -16,7 +16,7 @@ from sdgkg.namespaces import PREFIXES
 from sdgkg.rdfio.terms import Term, from_oxigraph, to_oxigraph
 from sdgkg.safety.limits import too_many_rows
 from sdgkg.safety.screen import UPDATE_KEYWORDS
-from sdgkg.store.datasets import default_graphs
+from sdgkg.store.datasets import default_graphs, every_graph
 from sdgkg.store.sparql_errors import explain_syntax_error
 
 T = TypeVar("T")
@@ -82,12 +82,14 @@ class EmbeddedEngine:
         too_many: Callable[[int], QueryError] = too_many_rows,
         base_iri: str | None = None,
         all_graphs: bool = False,
+        curated_copy: bool = False,
     ) -> None:
         self._store = store
         self._max_rows = max_rows
         self._too_many = too_many
         self._base_iri = base_iri
         self._all_graphs = all_graphs
+        self._curated_copy = curated_copy  # the store's default graph copies the curated ones
 
     def query(
         self,
@@ -144,9 +146,13 @@ class EmbeddedEngine:
         elif dataset.in_query:
             pass  # FROM / FROM NAMED say it; any option here would override them
         elif self._all_graphs:
-            options["use_default_graph_as_union"] = True
+            everything = every_graph(self._store, self._curated_copy)
+            if everything is None:
+                options["use_default_graph_as_union"] = True
+            else:
+                options["default_graph"] = everything
         else:
-            options["default_graph"] = default_graphs(self._store)
+            options["default_graph"] = default_graphs(self._store, self._curated_copy)
         if bindings:
             options["substitutions"] = {ox.Variable(k): to_oxigraph(v) for k, v in bindings.items()}
         return options
