@@ -20,7 +20,9 @@ REFERENCE_IDS = Path(__file__).parent / "data" / "verified-identifiers.csv"
 
 
 def select(sparql: str) -> list[tuple[str, ...]]:
-    return [tuple(t.value if t else "" for t in row) for row in run_query(sparql).rows]
+    # The data checks read every file, evidence and candidates included.
+    rows = run_query(sparql, all_graphs=True).rows
+    return [tuple(t.value if t else "" for t in row) for row in rows]
 
 
 def test_every_passage_quotes_its_source_at_its_offsets() -> None:

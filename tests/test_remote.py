@@ -15,7 +15,15 @@ from sdgkg.cli import app
 from sdgkg.errors import InputError
 from sdgkg.rdfio.terms import Term
 from sdgkg.store.engine import QueryResult
-from sdgkg.store.remote import PUSH_GRAPH, RemoteEngine, bind_values, push_graph, with_prefixes
+from sdgkg.store.graph import dump_graphs
+from sdgkg.store.remote import (
+    PUSH_GRAPH,
+    RemoteEngine,
+    bind_values,
+    push_graph,
+    push_graphs,
+    with_prefixes,
+)
 from tests.conftest import REPO
 from tests.peers import Peer, free_port
 from tests.tools import require_tool
@@ -48,6 +56,24 @@ def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
+def union_oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An Oxigraph server whose default graph is the union of its named graphs, holding each
+    file in its own named graph as `sdgkg push` sends them; yields its base URL."""
+    oxigraph = require_tool("oxigraph", wanted_by=__name__)
+    folder = tmp_path_factory.mktemp("oxigraph-union")
+    port = free_port()
+    command = [oxigraph, "serve", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}"]
+    peer = Peer([*command, "--union-default-graph"], folder / "server.log")
+    base = f"http://127.0.0.1:{port}"
+    try:
+        peer.wait_for(base + "/query?query=ASK%7B%7D")
+        push_graphs(base + "/store", dump_graphs(REPO))
+        yield base
+    finally:
+        peer.stop()
+
+
+@pytest.fixture(scope="module")
 def embedded() -> object:
     from sdgkg.store.engine import EmbeddedEngine
 
@@ -72,9 +98,10 @@ def _same(result: QueryResult, text: str = "") -> tuple[object, ...]:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_every_named_query_gives_the_embedded_rows(
-    name: str, oxigraph: str, embedded: object
+    name: str, union_oxigraph: str, embedded: object
 ) -> None:
-    remote = RemoteEngine(oxigraph + "/query", default_graph=PUSH_GRAPH)
+    # The server's default graph holds evidence and candidates too; the embedded one does not.
+    remote = RemoteEngine(union_oxigraph + "/query")
     params = EXAMPLE_PARAMS.get(name, {})
     expected = run_query(name, params, root=REPO, engine=embedded)  # type: ignore[arg-type]
     got = run_query(name, params, root=REPO, engine=remote)
@@ -84,8 +111,8 @@ def test_every_named_query_gives_the_embedded_rows(
         assert got.rows, "a named query should answer something on the real graph"
 
 
-def test_parameters_bind_like_the_embedded_engine(oxigraph: str, embedded: object) -> None:
-    remote = RemoteEngine(oxigraph + "/query", default_graph=PUSH_GRAPH)
+def test_parameters_bind_like_the_embedded_engine(union_oxigraph: str, embedded: object) -> None:
+    remote = RemoteEngine(union_oxigraph + "/query")
     for name, params in [
         ("pillars", {"lang": "kk"}),
         ("centre-names", {"lang": "ru"}),
@@ -118,7 +145,8 @@ def test_cli_output_is_the_same_bytes(oxigraph: str) -> None:
         ["CONSTRUCT { ?s ?p kg:centre } WHERE { ?s ?p kg:centre }", "-f", "nt"],
         ["DESCRIBE kg:almaty", "-f", "jsonld"],
     ):
-        local = runner.invoke(app, ["--root", str(REPO), "query", *args])
+        # The pushed graph holds everything, as the embedded graph does read with --all-graphs.
+        local = runner.invoke(app, ["--root", str(REPO), "query", *args, "--all-graphs"])
         remote = runner.invoke(
             app,
             [
@@ -158,10 +186,27 @@ def test_push_replaces_the_graph(oxigraph: str) -> None:
 
 def test_push_cli(oxigraph: str) -> None:
     result = CliRunner().invoke(
-        app, ["--root", str(REPO), "push", "--endpoint", oxigraph + "/store"]
+        app, ["--root", str(REPO), "push", "--endpoint", oxigraph + "/store", "--graph", PUSH_GRAPH]
     )
     assert result.exit_code == 0, result.output
     assert f"to <{PUSH_GRAPH}> at {oxigraph}/store" in result.stderr
+
+
+def test_push_cli_sends_each_file_to_its_named_graph(union_oxigraph: str) -> None:
+    result = CliRunner().invoke(
+        app, ["--root", str(REPO), "push", "--endpoint", union_oxigraph + "/store"]
+    )
+    assert result.exit_code == 0, result.output
+    graphs = dump_graphs(REPO)
+    triples = sum(data.count(b"\n") for data in graphs.values())
+    assert result.stderr == (
+        f"Pushed {triples} triples to {len(graphs)} named graphs, one per file, "
+        f"at {union_oxigraph}/store\n"
+    )
+    listed = RemoteEngine(union_oxigraph + "/query").query(
+        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    )
+    assert {row[0].value for row in listed.rows if row[0]} == set(graphs)
 
 
 def test_errors_are_one_line(oxigraph: str, tmp_path: Path) -> None:
@@ -231,30 +276,11 @@ def test_gsp_endpoint_really_holds_the_graph(oxigraph: str) -> None:
         assert b"<https://w3id.org/sdgkg/id/centre>" in response.read()
 
 
-def test_union_default_graph_server_needs_no_graph_option(tmp_path: Path) -> None:
-    # The README's other way: the server reads all named graphs as its default graph.
-    oxigraph = require_tool("oxigraph", wanted_by=__name__)
-    port = free_port()
-    peer = Peer(
-        [
-            oxigraph,
-            "serve",
-            "--location",
-            str(tmp_path / "db"),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--union-default-graph",
-        ],
-        tmp_path / "server.log",
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        peer.wait_for(base + "/query?query=ASK%7B%7D")
-        push_graph(base + "/store", export_graph("nt", REPO))
-        result = run_query("countries-served", root=REPO, engine=RemoteEngine(base + "/query"))
-        assert result == run_query("countries-served", root=REPO)
-    finally:
-        peer.stop()
+def test_union_default_graph_server_needs_no_graph_option(union_oxigraph: str) -> None:
+    # The README's way: the server reads all named graphs as its default graph.
+    engine = RemoteEngine(union_oxigraph + "/query")
+    result = run_query("countries-served", root=REPO, engine=engine)
+    assert result == run_query("countries-served", root=REPO)
 
 
 def test_an_empty_default_graph_without_graph_is_pointed_out(tmp_path: Path) -> None:
@@ -297,8 +323,9 @@ def test_an_empty_default_graph_without_graph_is_pointed_out(tmp_path: Path) -> 
 
 def test_the_readme_push_example_counts_the_triples_push_sends() -> None:
     shown = re.search(
-        r"Pushed (\d+) triples to <", (REPO / "README.md").read_text(encoding="utf-8")
+        r"Pushed (\d+) triples to (\d+) named graphs",
+        (REPO / "README.md").read_text(encoding="utf-8"),
     )
-    from sdgkg import export_graph
-
-    assert shown and int(shown.group(1)) == export_graph("nt", REPO).count(b"\n")
+    graphs = dump_graphs(REPO)
+    assert shown and int(shown.group(2)) == len(graphs)
+    assert int(shown.group(1)) == sum(data.count(b"\n") for data in graphs.values())

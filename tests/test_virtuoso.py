@@ -18,8 +18,8 @@ import pytest
 
 from sdgkg import run_query
 from sdgkg.store.engine import EmbeddedEngine
-from sdgkg.store.graph import load_graph
-from sdgkg.store.remote import PUSH_GRAPH, RemoteEngine
+from sdgkg.store.graph import dump_graphs, load_graph
+from sdgkg.store.remote import RemoteEngine
 from tests.conftest import REPO
 from tests.peers import Peer, free_port
 from tests.test_remote import EMPTY_ON_THE_REAL_GRAPH, EXAMPLE_PARAMS, NAMES, _same
@@ -123,7 +123,8 @@ def test_the_readme_commands_push_and_query_with_digest_credentials(virtuoso: Vi
     assert virtuoso.env == {"SDGKG_USER": "sdgkg", "SDGKG_PASSWORD": "change-me"}
     pushed = virtuoso.run_line(lines[start + 1])
     assert pushed is not None
-    assert pushed.stderr.startswith(f"Pushed {_exported_triples()} triples to <{PUSH_GRAPH}>")
+    graphs = len(dump_graphs(REPO))
+    assert pushed.stderr.startswith(f"Pushed {_pushed_triples()} triples to {graphs} named graphs")
     queried = virtuoso.run_line(lines[start + 2])
     assert queried is not None
     expected = run_query("pillars", root=REPO)
@@ -131,21 +132,19 @@ def test_the_readme_commands_push_and_query_with_digest_credentials(virtuoso: Vi
     assert len(queried.stdout.splitlines()) == len(expected.rows) + 1
 
 
-def _exported_triples() -> int:
-    from sdgkg import export_graph
-
-    return export_graph("nt", REPO).count(b"\n")
+def _pushed_triples() -> int:
+    return sum(data.count(b"\n") for data in dump_graphs(REPO).values())
 
 
 @pytest.fixture(scope="module")
 def pushed(virtuoso: Virtuoso) -> Virtuoso:
-    """The graph pushed into PUSH_GRAPH with the README's credentials."""
-    from sdgkg import export_graph
-    from sdgkg.store.remote import push_graph
+    """The graph pushed with the README's credentials, each file into its own named graph;
+    Virtuoso reads the union of its graphs when a query names none."""
+    from sdgkg.store.remote import push_graphs
 
     env = {"SDGKG_USER": "sdgkg", "SDGKG_PASSWORD": "change-me"}
     with _environment(env):
-        push_graph(virtuoso.base + "/sparql-graph-crud-auth", export_graph("nt", REPO))
+        push_graphs(virtuoso.base + "/sparql-graph-crud-auth", dump_graphs(REPO))
     return virtuoso
 
 
@@ -156,7 +155,7 @@ def test_every_named_query_gives_the_embedded_rows(name: str, pushed: Virtuoso) 
     params = EXAMPLE_PARAMS.get(name, {})
     embedded = EmbeddedEngine(load_graph(REPO))
     expected = run_query(name, params, root=REPO, engine=embedded)
-    remote = RemoteEngine(pushed.base + "/sparql", default_graph=PUSH_GRAPH)
+    remote = RemoteEngine(pushed.base + "/sparql")
     got = run_query(name, params, root=REPO, engine=remote)
     text = resolve_query(name, REPO).text
     assert _same(got, text) == _same(expected, text)
@@ -174,8 +173,6 @@ def test_queries_through_the_digest_endpoint_and_a_netrc_file(pushed: Virtuoso, 
             "centre-names",
             "--endpoint",
             pushed.base + "/sparql-auth",
-            "--graph",
-            PUSH_GRAPH,
         ],
         {"NETRC": str(netrc)},
     )

@@ -50,12 +50,14 @@ def run_query(
     root: Root = None,
     engine: Engine | None = None,
     limits: QueryLimits | None = None,
+    all_graphs: bool = False,
 ) -> QueryResult:
     """Run a named query, a .rq file or SPARQL text with `params` bound, on the graph (or on
-    `engine`), within `limits` (default: none)."""
+    `engine`), within `limits` (default: none). The default graph holds the curated files;
+    evidence and candidates are reached with GRAPH, or read with the rest by `all_graphs`."""
     needs_root = engine is None or (isinstance(query, str) and named.is_query_name(query))
     data_root = resolve_root(root) if needs_root else None
-    return named.run_query(query, params, data_root, engine, limits)
+    return named.run_query(query, params, data_root, engine, limits, all_graphs)
 
 
 def export_graph(fmt: ExportFormat | str = ExportFormat.TURTLE, root: Root = None) -> bytes:

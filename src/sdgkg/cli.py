@@ -218,6 +218,13 @@ def query(
         str | None,
         typer.Option(metavar="IRI", help="With --endpoint: the graph to read as default graph."),
     ] = None,
+    all_graphs: Annotated[
+        bool,
+        typer.Option(
+            "--all-graphs",
+            help="Read evidence and extracted candidates as part of the default graph too.",
+        ),
+    ] = False,
     max_memory: Annotated[
         int | None,
         typer.Option(
@@ -240,6 +247,7 @@ def query(
       sdgkg query 'SELECT ?p ?o WHERE { kg:centre ?p ?o }'
       sdgkg query pillars --timeout 5 --max-rows 1000
       sdgkg query pillars --endpoint http://localhost:7878/query
+      sdgkg query 'SELECT * WHERE { ?s a sdgkg:Candidate }' --all-graphs
     """
     from sdgkg.progress import Progress
     from sdgkg.query.named import parse_assignments, run_query
@@ -247,6 +255,8 @@ def query(
 
     limits = QueryLimits.resolve(timeout, max_rows)
     engine = None
+    if all_graphs and endpoint:
+        raise InputError("--all-graphs reads the embedded graph", hint="leave out --endpoint")
     if endpoint or graph:
         from sdgkg.safety.network import allow_url
         from sdgkg.store.remote import remote_engine
@@ -265,12 +275,12 @@ def query(
                 from sdgkg.safety.sandbox import memory_limit
 
                 result = run_isolated(
-                    lambda: run_query(query, bindings, root, engine, limits),
+                    lambda: run_query(query, bindings, root, engine, limits, all_graphs),
                     limits.timeout,
                     memory_limit(max_memory),
                 )
             else:
-                result = run_query(query, bindings, root, engine, limits)
+                result = run_query(query, bindings, root, engine, limits, all_graphs)
         except QueryTimeout as exc:
             progress.done()  # clear the line before the error
             _stop_now(exc)
@@ -279,8 +289,8 @@ def query(
     if engine is not None and not graph and not answered and engine.looks_empty():
         typer.echo(
             f"Warning: the default graph of {endpoint} is empty; if the data is in a named "
-            "graph, name it with --graph IRI (sdgkg push writes <https://w3id.org/sdgkg/"
-            "graph/all>)",
+            "graph, name it with --graph IRI, or have the server read the union of its named "
+            "graphs (sdgkg push writes each file into its own)",
             err=True,
         )
     chosen = fmt or default_format(result, _interactive())
@@ -412,14 +422,14 @@ def stats(
     """
     from sdgkg.progress import Progress
     from sdgkg.query.stats import graph_stats, render_json, render_text
-    from sdgkg.store.index import query_store
+    from sdgkg.store.index import query_source
 
     limits = QueryLimits.resolve(timeout, 0)
     with Progress("stats") as progress:
         progress.step("loading the graph")
-        store = query_store(_root(ctx))
+        store, copy = query_source(_root(ctx))
         try:
-            summary = graph_stats(store, limits=limits, on_step=progress.step)
+            summary = graph_stats(store, limits=limits, on_step=progress.step, curated_copy=copy)
         except QueryTimeout as exc:
             progress.done()
             _stop_now(exc)
@@ -534,12 +544,14 @@ def push(
         str | None,
         typer.Option(
             metavar="IRI",
-            help="The named graph to replace, or 'default'. Default: https://w3id.org/sdgkg/graph/all",
+            help="Put the whole graph into this one graph (or 'default') instead. "
+            "Default: each file into its own named graph.",
         ),
     ] = None,
 ) -> None:
-    """Load the whole graph into a SPARQL server, replacing one named graph in a single PUT
-    (SPARQL 1.1 Graph Store Protocol).
+    """Load the whole graph into a SPARQL server (SPARQL 1.1 Graph Store Protocol): each file
+    into its own named graph, as the embedded graph holds them, one PUT per file; with
+    --graph, everything into that one graph in a single PUT.
 
     \b
     Examples:
@@ -548,10 +560,15 @@ def push(
     """
     from sdgkg.export import export_graph
     from sdgkg.safety.network import allow_url
-    from sdgkg.store.remote import push_graph
+    from sdgkg.store.graph import dump_graphs
+    from sdgkg.store.remote import push_graph, push_graphs
 
     allow_url(endpoint)  # the one server this command talks to
-    pushed = push_graph(endpoint, export_graph(_root(ctx), ExportFormat.NT), graph)
+    root = _root(ctx)
+    if graph is None:
+        pushed = push_graphs(endpoint, dump_graphs(root))
+    else:
+        pushed = push_graph(endpoint, export_graph(root, ExportFormat.NT), graph)
     typer.echo(f"Pushed {pushed.triples} triples to {pushed.graph} at {endpoint}", err=True)
 
 

@@ -48,7 +48,7 @@ __all__ = [
 
 def report(extractions: Sequence[Extraction], root: Path) -> list[Comparison]:
     """One comparison per extraction, against the curated graph."""
-    engine = EmbeddedEngine(curated_store(root))
+    engine = EmbeddedEngine(curated_store(root), all_graphs=True)  # evidence included
     return [compare(item, engine) for item in extractions]
 
 

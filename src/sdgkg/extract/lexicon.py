@@ -68,7 +68,7 @@ class Lexicon:
     @classmethod
     def from_store(cls, store: ox.Store, lang: str) -> Lexicon:
         """Read the labels in `lang` and the classes of every entity from the graph."""
-        engine = EmbeddedEngine(store)
+        engine = EmbeddedEngine(store, all_graphs=True)
         rows = engine.query(_LABELS, {"lang": Term.literal(lang)}).rows
         entries = [
             Entry(entity.value, label.value, tuple(words(label.value)))

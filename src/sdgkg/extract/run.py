@@ -80,7 +80,7 @@ def extract(
     `date` (YYYY-MM-DD) is the articles' date when their header does not give it: dates in
     the text without a year, "today" and weekdays count from it."""
     store = curated_store(root)
-    engine = EmbeddedEngine(store)
+    engine = EmbeddedEngine(store, all_graphs=True)
     sources = _sources(engine)
     paths = [_document_path(f, root) for f in files] or [
         root / s[1] for s in sources.values() if s[1]

@@ -40,7 +40,7 @@ from sdgkg.safety.limits import QueryLimits, call_with_timeout
 from sdgkg.safety.screen import screen
 from sdgkg.store.engine import Dataset, EmbeddedEngine, Engine, QueryResult
 from sdgkg.store.graph import graph_names
-from sdgkg.store.index import query_store
+from sdgkg.store.index import query_source
 from sdgkg.store.paths import query_dir
 
 _HEADER = re.compile(r"^#\+\s*([\w-]+)\s*:\s*(.*?)\s*$")
@@ -328,16 +328,23 @@ def run_query(
     root: Path | None = None,
     engine: Engine | None = None,
     limits: QueryLimits | None = None,
+    all_graphs: bool = False,
 ) -> QueryResult:
     """Resolve a query (name, .rq path or SPARQL), screen it, bind its parameters and run it
-    within `limits` (default: none), on `engine` or else on the graph at `root`."""
+    within `limits` (default: none), on `engine` or else on the graph at `root`, whose default
+    graph is the curated graphs (`sdgkg.store.datasets`), or every graph with `all_graphs`."""
     named = query if isinstance(query, NamedQuery) else resolve_query(query, root)
     bindings = bind_params(named, params or {})
     limits = limits or QueryLimits(None, None)
     if engine is None:
         if root is None:
             raise QueryError("no graph to query", hint="give the data root or an engine")
-        work = _embedded_work(named.text, bindings, root, limits)
+        work = _embedded_work(named.text, bindings, root, limits, all_graphs)
+    elif all_graphs:
+        raise QueryError(
+            "all_graphs applies to the embedded graph only",
+            hint="a server's default graph is what the server makes it",
+        )
     else:
         work = _remote_work(named.text, bindings, engine)
 
@@ -350,15 +357,18 @@ def run_query(
 
 
 def _embedded_work(
-    text: str, bindings: Mapping[str, Term], root: Path, limits: QueryLimits
+    text: str, bindings: Mapping[str, Term], root: Path, limits: QueryLimits, all_graphs: bool
 ) -> Callable[[], QueryResult]:
-    names, store = graph_names(root), query_store(root)
+    names, (store, curated_copy) = graph_names(root), query_source(root)
 
     def work() -> QueryResult:
         screened = screen(text, names)
-        # A FROM clause is never widened to the union of all graphs.
+        # A FROM clause is never widened to the default graphs.
         dataset = Dataset(in_query=screened.names_dataset)
-        return EmbeddedEngine(store, limits.max_rows).query(screened.text, bindings, dataset)
+        engine = EmbeddedEngine(
+            store, limits.max_rows, all_graphs=all_graphs, curated_copy=curated_copy
+        )
+        return engine.query(screened.text, bindings, dataset)
 
     return work
 

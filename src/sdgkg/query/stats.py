@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from sdgkg.errors import QueryTimeout
 from sdgkg.rdfio.terms import Term
 from sdgkg.safety.limits import QueryLimits, call_with_timeout
+from sdgkg.store.datasets import EVIDENCE_GRAPHS
 from sdgkg.store.engine import EmbeddedEngine, Engine, QueryResult
 
 _TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
@@ -28,8 +29,9 @@ _LABELS = """SELECT ?kind ?lang (COUNT(*) AS ?n) WHERE {
 } GROUP BY ?kind (LANG(?label) AS ?lang) ORDER BY ?kind ?lang"""
 _STATEMENTS = """SELECT ?class (COUNT(DISTINCT ?statement) AS ?n) WHERE {
   VALUES ?class { rdf:Statement sdgkg:Candidate } ?statement a ?class } GROUP BY ?class"""
-# A curated fact: a triple about one of the graph's own resources, other than its types, labels
-# and alignments, and not part of the evidence machinery itself (as in the checks/ queries).
+# A curated fact: a triple of the curated graphs (the default graph) about one of the graph's own
+# resources, other than its types, labels and alignments, and not part of the evidence machinery
+# itself (as in the checks/ queries).
 _FACT = """
     FILTER (STRSTARTS(STR(?s), STR(kg:)))
     FILTER (?p NOT IN (rdf:type, skos:prefLabel, skos:altLabel, skos:exactMatch, skos:inScheme,
@@ -55,16 +57,14 @@ _FACTS = """SELECT (SUM(?n) AS ?facts) WHERE {
     ?s a ?infrastructure .
   }
 }"""
-# Evidence is a curated rdf:Statement with a source; an extracted sdgkg:Candidate (never typed
-# rdf:Statement) does not count. One join of the statements with the facts they restate.
-_EVIDENCED = (
-    """SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE {
-    ?statement a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
-      prov:wasDerivedFrom ?source .
-    ?s ?p ?o ."""
-    + _FACT
-    + "} }"
-)
+# Evidence is a curated rdf:Statement with a source, in the evidence graphs; an extracted
+# sdgkg:Candidate (never typed rdf:Statement) does not count. One join of the statements with
+# the facts they restate.
+_EVIDENCED = f"""SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{
+    GRAPH ?g {{ ?statement a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ;
+      rdf:object ?o ; prov:wasDerivedFrom ?source . }}
+    FILTER (STRSTARTS(STR(?g), "{EVIDENCE_GRAPHS}"))
+    ?s ?p ?o .{_FACT}}} }}"""
 
 RDF_STATEMENT = "http://www.w3.org/1999/02/22-rdf-syntax-ns#Statement"
 CANDIDATE = "https://w3id.org/sdgkg/ontology#Candidate"
@@ -98,19 +98,24 @@ def graph_stats(
     engine: Engine | None = None,
     limits: QueryLimits | None = None,
     on_step: Callable[[str], None] | None = None,
+    curated_copy: bool = False,
 ) -> GraphStats:
     """Compute the stats of a loaded Store (or of any engine's graph). `limits.timeout` bounds
-    the whole computation; `on_step` hears what is being counted (for progress)."""
-    engine = engine or EmbeddedEngine(store)  # type: ignore[arg-type]
+    the whole computation; `on_step` hears what is being counted (for progress);
+    `curated_copy`: the Store is the index (see sdgkg.store.datasets)."""
+    # Size, classes, labels and statements count the whole dataset, candidates and evidence
+    # included, each apart; curated facts are those of the curated graphs (the default graph).
+    curated = engine or EmbeddedEngine(store, curated_copy=curated_copy)  # type: ignore[arg-type]
+    engine = engine or EmbeddedEngine(store, all_graphs=True, curated_copy=curated_copy)  # type: ignore[arg-type]
     timeout = (limits or QueryLimits(None, None)).timeout
     deadline = time.monotonic() + timeout if timeout else None
 
-    def run(what: str, sparql: str) -> QueryResult:
+    def run(what: str, sparql: str, reader: Engine = engine) -> QueryResult:
         if on_step:
             on_step(what)
         left = max(deadline - time.monotonic(), 0.001) if deadline else None
         try:
-            return call_with_timeout(lambda: engine.query(sparql), left)
+            return call_with_timeout(lambda: reader.query(sparql), left)
         except QueryTimeout as exc:  # name the whole limit, not what was left of it
             message = f"stats stopped after the {timeout:g} s time limit"
             raise QueryTimeout(message, exc.hint) from None
@@ -121,8 +126,8 @@ def graph_stats(
         (_text(row[0]), _text(row[1]), _int(row[2])) for row in run("counting labels", _LABELS).rows
     )
     statements = dict(_pairs(run("counting statements", _STATEMENTS)))
-    facts = _int(run("counting curated facts", _FACTS).rows[0][0])
-    evidenced = _int(run("counting facts with evidence", _EVIDENCED).rows[0][0])
+    facts = _int(run("counting curated facts", _FACTS, curated).rows[0][0])
+    evidenced = _int(run("counting facts with evidence", _EVIDENCED, curated).rows[0][0])
     return GraphStats(
         triples=triples,
         classes=classes,

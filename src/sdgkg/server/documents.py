@@ -14,6 +14,7 @@ from sdgkg.namespaces import DCTERMS, PREFIXES
 from sdgkg.rdfio.ntriples import bytes_written
 from sdgkg.rdfio.serialize import to_jsonld, to_ntriples, to_rdfxml, to_turtle
 from sdgkg.server.protocol import NQUADS, RDFXML, TRIG
+from sdgkg.store.datasets import default_graphs, graph_kind
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
@@ -90,8 +91,8 @@ def service_description(endpoint: str, store: ox.Store) -> list[ox.Triple]:
         ox.Triple(service, RDF_TYPE, _node(SD + "Service")),
         ox.Triple(service, _node(SD + "endpoint"), service),
         ox.Triple(service, _node(SD + "supportedLanguage"), _node(SD + "SPARQL11Query")),
-        # The default graph is the union of the named graphs (one per data file).
-        ox.Triple(service, _node(SD + "feature"), _node(SD + "UnionDefaultGraph")),
+        # The default graph is the union of the curated named graphs (sdgkg.store.datasets),
+        # not of all of them: no sd:UnionDefaultGraph.
         ox.Triple(service, _node(SD + "defaultDataset"), dataset),
         ox.Triple(dataset, RDF_TYPE, _node(SD + "Dataset")),
         ox.Triple(dataset, _node(SD + "defaultGraph"), default),
@@ -133,6 +134,25 @@ def void_description(base: str, store: ox.Store) -> list[ox.Triple]:
     triples += [
         ox.Triple(dataset, _node(VOID + name), _count(number)) for name, number in counts.items()
     ]
+    return triples + _subsets(base, dataset, store)
+
+
+def _subsets(base: str, dataset: ox.NamedNode, store: ox.Store) -> list[ox.Triple]:
+    """The evidence and the extraction candidates, which the default graph (counted above)
+    leaves out: a void:subset each, with its size."""
+    sizes = {"evidence": 0, "candidates": 0}
+    for graph in store.named_graphs():
+        found = graph_kind(graph.value)
+        if found in sizes:
+            sizes[found] += sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
+    triples = []
+    for name, size in sizes.items():
+        subset = _node(f"{base}.well-known/void#{name}")
+        triples += [
+            ox.Triple(dataset, _node(VOID + "subset"), subset),
+            ox.Triple(subset, RDF_TYPE, _node(VOID + "Dataset")),
+            ox.Triple(subset, _node(VOID + "triples"), _count(size)),
+        ]
     return triples
 
 
@@ -148,10 +168,10 @@ _CLASSES = "SELECT (COUNT(DISTINCT ?c) AS ?classes) WHERE { ?s a ?c }"
 
 
 def _statistics(store: ox.Store) -> dict[str, int]:
-    """void:triples and friends over the union of the named graphs (distinct triples)."""
+    """void:triples and friends over the default graph that queries read (distinct triples)."""
     found: dict[str, int] = {}
     for query in (_STATISTICS, _CLASSES):
-        solutions = store.query(query, use_default_graph_as_union=True)
+        solutions = store.query(query, default_graph=default_graphs(store))
         variables = solutions.variables  # type: ignore[union-attr]
         for row in solutions:  # type: ignore[union-attr]
             found.update({v.value: int(row[v].value) for v in variables})

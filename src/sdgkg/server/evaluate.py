@@ -53,7 +53,7 @@ def start(engine: EmbeddedEngine, job: Job) -> Started:
     read yet."""
     # SERVICE, updates, FROM of other graphs and deep nesting never reach the engine; the
     # engine runs the very text that was screened, and a FROM clause is never widened to the
-    # union of all graphs.
+    # default graphs.
     screened = screen(job.sparql, engine.named_graphs())
     dataset = job.dataset
     if not (dataset.default or dataset.named) and screened.names_dataset:

@@ -93,7 +93,7 @@ def _distinct(pairs: Iterable[tuple[object, object]]) -> tuple[tuple[Term, Term]
 
 def _evidence(store: ox.Store, node: ox.NamedNode) -> dict[tuple[Term, Term], tuple[Evidence, ...]]:
     found: dict[tuple[Term, Term], dict[Evidence, list[Term]]] = {}
-    result = EmbeddedEngine(store).query(_EVIDENCE, {"s": Term.iri(node.value)})
+    result = EmbeddedEngine(store, all_graphs=True).query(_EVIDENCE, {"s": Term.iri(node.value)})
     for row in result.rows:
         terms = dict(zip(result.variables, row, strict=True))
         predicate, obj, source = terms["p"], terms["o"], terms["source"]

@@ -16,6 +16,7 @@ from sdgkg.namespaces import PREFIXES
 from sdgkg.rdfio.terms import Term, from_oxigraph, to_oxigraph
 from sdgkg.safety.limits import too_many_rows
 from sdgkg.safety.screen import UPDATE_KEYWORDS
+from sdgkg.store.datasets import default_graphs, every_graph
 from sdgkg.store.sparql_errors import explain_syntax_error
 
 T = TypeVar("T")
@@ -54,7 +55,8 @@ class Engine(Protocol):
 @dataclass(frozen=True)
 class Dataset:
     """The graphs a query reads (the protocol's default-graph-uri and named-graph-uri); empty
-    means the default: the union of all named graphs as the default graph."""
+    means the default: the curated graphs as the default graph (`sdgkg.store.datasets`), every
+    named graph reachable with GRAPH."""
 
     default: tuple[str, ...] = ()
     named: tuple[str, ...] = ()
@@ -64,8 +66,9 @@ class Dataset:
 
 
 class EmbeddedEngine:
-    """Runs queries on a pyoxigraph Store, the default graph being the union of all graphs:
-    every SPARQL evaluation of the package, CLI, server and pages alike, goes through here.
+    """Runs queries on a pyoxigraph Store, the default graph being the union of the curated
+    graphs (`sdgkg.store.datasets`), or of all graphs with `all_graphs`: every SPARQL
+    evaluation of the package, CLI, server and pages alike, goes through here.
 
     The project prefixes are predeclared, so ad-hoc queries may use `kg:` and friends. More
     than `max_rows` rows or triples raise `too_many(max_rows)`, never a silent cut; `base_iri`
@@ -78,11 +81,15 @@ class EmbeddedEngine:
         max_rows: int | None = None,
         too_many: Callable[[int], QueryError] = too_many_rows,
         base_iri: str | None = None,
+        all_graphs: bool = False,
+        curated_copy: bool = False,
     ) -> None:
         self._store = store
         self._max_rows = max_rows
         self._too_many = too_many
         self._base_iri = base_iri
+        self._all_graphs = all_graphs
+        self._curated_copy = curated_copy  # the store's default graph copies the curated ones
 
     def query(
         self,
@@ -136,8 +143,16 @@ class EmbeddedEngine:
         if dataset.default or dataset.named:
             options["default_graph"] = [ox.NamedNode(iri) for iri in dataset.default]
             options["named_graphs"] = [ox.NamedNode(iri) for iri in dataset.named]
-        elif not dataset.in_query:
-            options["use_default_graph_as_union"] = True
+        elif dataset.in_query:
+            pass  # FROM / FROM NAMED say it; any option here would override them
+        elif self._all_graphs:
+            everything = every_graph(self._store, self._curated_copy)
+            if everything is None:
+                options["use_default_graph_as_union"] = True
+            else:
+                options["default_graph"] = everything
+        else:
+            options["default_graph"] = default_graphs(self._store, self._curated_copy)
         if bindings:
             options["substitutions"] = {ox.Variable(k): to_oxigraph(v) for k, v in bindings.items()}
         return options

@@ -64,6 +64,15 @@ def dump_files(root: Path) -> bytes:
         return b"".join(map_in_threads(lambda path: _dump_file(root, path), graph_files(root), 4))
 
 
+def dump_graphs(root: Path) -> dict[str, bytes]:
+    """Each graph file of `root` as N-Triples, by the IRI of its named graph (what `push`
+    sends, one graph per file); parsed on a pool of threads, as `dump_files`."""
+    with reading(root):
+        paths = graph_files(root)
+        dumped = map_in_threads(lambda path: _dump_file(root, path), paths, 4)
+    return {graph_iri(root, path): data for path, data in zip(paths, dumped, strict=True)}
+
+
 def _dump_file(root: Path, path: Path) -> bytes:
     store = ox.Store()
     load_files(store, root, [path])

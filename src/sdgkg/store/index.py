@@ -31,6 +31,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from sdgkg.parallel import detached
+from sdgkg.store.datasets import curated_graphs
 from sdgkg.store.digests import content_key
 from sdgkg.store.graph import load_files, load_graph
 from sdgkg.store.paths import graph_files
@@ -41,7 +42,9 @@ NO_INDEX_ENV = "SDGKG_NO_INDEX"  # set (to anything) to always parse the files i
 # Measured: at 1.5k triples (90 kB) an in-memory parse takes 4 ms and a read-only open 8 ms;
 # from about 1 MB of Turtle (20k triples) the index wins.
 INDEX_MIN_BYTES = 1_000_000
-LAYOUT = "index-v2"  # bump when the layout or the loader changes (v2: compacted)
+# Bump when the layout or the loader changes (v2: compacted; v3: a copy of the curated graphs
+# in the default graph, see sdgkg.store.datasets).
+LAYOUT = "index-v3"
 _PROGRESS_AFTER = 1.0  # seconds: loads shorter than this print nothing
 
 
@@ -80,6 +83,7 @@ def _build(root: Path, files: Sequence[Path], target: Path) -> None:
         with _progress(f"indexing {len(files)} graph files"):
             store = ox.Store(str(temp))
             load_files(store, root, files, bulk=True)
+            _copy_curated_into_default_graph(store)
             # A bulk load leaves many small sorted files; compacting them once makes every
             # later lookup cheaper (a join query at 1M triples: 0.24 s before, 0.10 s after).
             store.optimize()
@@ -94,6 +98,14 @@ def _build(root: Path, files: Sequence[Path], target: Path) -> None:
     finally:
         shutil.rmtree(temp, ignore_errors=True)
     _prune(target)
+
+
+def _copy_curated_into_default_graph(store: ox.Store) -> None:
+    """The curated graphs' triples also in the default graph, where a query without its own
+    dataset reads them with one lookup a pattern instead of one a graph."""
+    for graph in curated_graphs(store):
+        found = store.quads_for_pattern(None, None, None, graph)
+        store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in found)
 
 
 def _prune(keep: Path) -> None:
@@ -128,15 +140,21 @@ def query_store(root: Path) -> ox.Store:
     Parsing in memory is 2-3 times faster than building the on-disk index, so the first query
     after a change answers as soon as a plain parse allows, and the next ones use the index.
     """
+    return query_source(root)[0]
+
+
+def query_source(root: Path) -> tuple[ox.Store, bool]:
+    """`query_store`'s Store, and whether it is the index, whose default graph holds a copy
+    of the curated graphs (what `EmbeddedEngine(..., curated_copy=...)` needs to know)."""
     files = graph_files(root)
     if os.environ.get(NO_INDEX_ENV) or not wants_index(files):
-        return load_graph(root)
+        return load_graph(root), False
     target = index_path(root, files)
     if (target / "CURRENT").is_file():
-        return ox.Store.read_only(str(target))
+        return ox.Store.read_only(str(target)), True
     _build_in_background(root, target)
     with _progress(f"reading {len(files)} graph files (the index is being built meanwhile)"):
-        return load_graph(root)
+        return load_graph(root), False
 
 
 def index_path(root: Path, files: Sequence[Path]) -> Path:

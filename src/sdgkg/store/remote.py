@@ -1,11 +1,12 @@
 """Remote SPARQL servers: run queries through the SPARQL 1.1 Protocol, push the graph with the
 Graph Store Protocol, with credentials when the server asks (sdgkg.store.credentials).
 
-The embedded engine predeclares the project prefixes, reads the union of the named graphs as
-its default graph and binds parameters through pyoxigraph substitutions. A remote server does
-none of that, so `RemoteEngine` makes the query say it: it declares the missing prefixes, binds
-parameters with a VALUES block at the start of the WHERE group (built from escaped terms, never
-pasted user text), and asks for `default_graph` as the default graph when one is given.
+The embedded engine predeclares the project prefixes, reads the union of the curated named
+graphs as its default graph (`sdgkg.store.datasets`) and binds parameters through pyoxigraph
+substitutions. A remote server does none of that, so `RemoteEngine` makes the query say it: it
+declares the missing prefixes, binds parameters with a VALUES block at the start of the WHERE
+group (built from escaped terms, never pasted user text), and asks for `default_graph` as the
+default graph when one is given.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from sdgkg.safety.sparql_lexer import tokens
 from sdgkg.store.credentials import opener_for, refused_hint
 from sdgkg.store.engine import QueryResult, Row
 
-# The named graph `push` writes when no --graph is given.
+# The named graph `push_graph` writes the whole graph into when it is given no graph (`push`
+# without --graph writes each file into its own named graph: `push_graphs`).
 PUSH_GRAPH = GRAPH_BASE + "all"
 DEFAULT_TIMEOUT = 60
 
@@ -247,7 +249,7 @@ def _checked_url(url: str) -> str:
 
 @dataclass(frozen=True)
 class PushReport:
-    graph: str  # <IRI> or "the default graph"
+    graph: str  # <IRI>, "the default graph" or how many named graphs
     triples: int
 
 
@@ -279,6 +281,17 @@ def push_graph(
         ) from None
     shown = "the default graph" if graph == "default" else f"<{graph}>"
     return PushReport(shown, data.count(b"\n"))
+
+
+def push_graphs(
+    endpoint: str, graphs: Mapping[str, bytes], timeout: int = DEFAULT_TIMEOUT
+) -> PushReport:
+    """Replace each named graph of `graphs` (IRI -> N-Triples: one per data file, as the
+    embedded store holds them) on a Graph Store Protocol endpoint, one PUT each, so the
+    evidence and the candidates stay in graphs of their own there too. Each graph is swapped
+    in one step; a reader during the push may see some files new and others still old."""
+    triples = sum(push_graph(endpoint, data, iri, timeout).triples for iri, data in graphs.items())
+    return PushReport(f"{len(graphs)} named graphs, one per file,", triples)
 
 
 def _graph_url(endpoint: str, graph: str) -> str:
