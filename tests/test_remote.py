@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import http.server
 import re
+import threading
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -329,3 +331,47 @@ def test_the_readme_push_example_counts_the_triples_push_sends() -> None:
     graphs = dump_graphs(REPO)
     assert shown and int(shown.group(2)) == len(graphs)
     assert int(shown.group(1)) == sum(data.count(b"\n") for data in graphs.values())
+
+
+class _RefusesBeforeReading(http.server.BaseHTTPRequestHandler):
+    """A graph store that asks for Digest credentials and refuses a write at once, closing the
+    connection without reading the body, as Virtuoso does; it records what it was sent."""
+
+    seen: list[tuple[str, str | None]] = []
+
+    def _refuse(self) -> None:
+        self.seen.append((self.command, self.headers.get("Authorization")))
+        self.send_response(401)
+        self.send_header("WWW-Authenticate", 'Digest realm="SPARQL", nonce="n1", qop="auth"')
+        self.send_header("Content-Length", "0")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+
+    do_HEAD = do_PUT = _refuse
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.mark.parametrize("password", [None, "wrong"])
+def test_a_refusal_before_the_body_is_read_is_reported_as_the_servers_401(
+    password: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if password:
+        monkeypatch.setenv("SDGKG_USER", "curator")
+        monkeypatch.setenv("SDGKG_PASSWORD", password)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _RefusesBeforeReading)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    _RefusesBeforeReading.seen = []
+    try:
+        endpoint = f"http://127.0.0.1:{server.server_address[1]}/store"
+        with pytest.raises(InputError, match="HTTP 401"):
+            push_graph(endpoint, b"<urn:s> <urn:p> <urn:o> .\n" * 200_000, "urn:g")
+    finally:
+        server.shutdown()
+        server.server_close()
+    methods = [method for method, _ in _RefusesBeforeReading.seen]
+    assert "PUT" not in methods  # the big body is never sent to a server that refuses it
+    assert methods == (["HEAD", "HEAD"] if password else ["HEAD"])
+    assert (_RefusesBeforeReading.seen[-1][1] or "").startswith("Digest " if password else "")

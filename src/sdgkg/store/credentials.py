@@ -7,13 +7,15 @@ Where they come from, first found wins:
    (or the `default` entry), as curl and git read it.
 
 They are sent only to the server the command names, and only when it asks: the opener answers
-an HTTP Basic or Digest challenge (401 with `WWW-Authenticate`) with them. `$SDGKG_AUTH=basic`
-sends Basic credentials with the first request instead, for servers that accept Basic without
-challenging for it (a Basic password crosses the network readable unless the URL is https).
+an HTTP Basic or Digest challenge (401 with `WWW-Authenticate`) with them, and `Answerer`
+answers one for a request sdgkg sends itself. `$SDGKG_AUTH=basic` sends Basic credentials with
+the first request instead, for servers that accept Basic without challenging for it (a Basic
+password crosses the network readable unless the URL is https).
 """
 
 from __future__ import annotations
 
+import base64
 import netrc
 import os
 import urllib.parse
@@ -82,6 +84,49 @@ def opener_for(url: str) -> urllib.request.OpenerDirector:
     if scheme in ("", "basic"):
         handlers.append(urllib.request.HTTPBasicAuthHandler(passwords))
     return urllib.request.build_opener(*handlers)
+
+
+def first_authorization(url: str) -> str | None:
+    """The Authorization header to send unasked: Basic credentials when `$SDGKG_AUTH=basic`."""
+    found = credentials_for(url)
+    if found is None or os.environ.get(AUTH_ENV, "").strip().lower() != "basic":
+        return None
+    return _basic(found)
+
+
+def _basic(found: Credentials) -> str:
+    return "Basic " + base64.b64encode(f"{found.user}:{found.password}".encode()).decode("ascii")
+
+
+class Answerer:
+    """Answers one server's Basic or Digest challenges for the requests of one command (a
+    Digest answer counts its uses of the server's nonce, as the server expects)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.found = credentials_for(url)
+        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        if self.found:
+            passwords.add_password(None, self.url, self.found.user, self.found.password)
+        self._digest = urllib.request.HTTPDigestAuthHandler(passwords)
+
+    def answer(self, challenge: str, method: str) -> str | None:
+        """The Authorization header answering `challenge` (a WWW-Authenticate value) for
+        `method` on the URL, or None without credentials."""
+        if self.found is None:
+            return None
+        scheme, _, parameters = challenge.strip().partition(" ")
+        if scheme.lower() == "basic":
+            return _basic(self.found)
+        if scheme.lower() == "digest":
+            fields = urllib.request.parse_keqv_list(
+                [f for f in urllib.request.parse_http_list(parameters) if "=" in f]
+            )
+            request = urllib.request.Request(self.url, method=method)
+            answer = self._digest.get_authorization(request, fields)
+            if answer:
+                return "Digest " + answer
+        raise InputError(f"{self.url} asks for an authentication sdgkg lacks: {challenge}")
 
 
 def refused_hint(url: str) -> str:

@@ -11,6 +11,8 @@ default graph when one is given.
 
 from __future__ import annotations
 
+import contextlib
+import http.client
 import json
 import re
 import urllib.error
@@ -25,7 +27,7 @@ from sdgkg.errors import InputError, QueryError
 from sdgkg.namespaces import GRAPH_BASE, LANGUAGE_TAG, PREFIXES
 from sdgkg.rdfio.terms import Term, from_oxigraph
 from sdgkg.safety.sparql_lexer import tokens
-from sdgkg.store.credentials import opener_for, refused_hint
+from sdgkg.store.credentials import Answerer, first_authorization, opener_for, refused_hint
 from sdgkg.store.engine import QueryResult, Row
 
 # The named graph `push_graph` writes the whole graph into when it is given no graph (`push`
@@ -261,26 +263,98 @@ def push_graph(
     one PUT, so the server swaps it in one step."""
     graph = graph or PUSH_GRAPH
     url = _graph_url(_checked_url(endpoint), graph)
-    request = urllib.request.Request(
-        url, data=data, method="PUT", headers={"Content-Type": "application/n-triples"}
-    )
-    from sdgkg.store.credentials import opener_for  # answers a Basic or Digest challenge
-
     try:
-        with opener_for(endpoint).open(request, timeout=timeout) as response:
-            response.read()
+        _put(url, data, timeout)
     except urllib.error.HTTPError as exc:
         refused = _refused(endpoint, exc, "the graph")
         raise InputError(refused.message, refused.hint) from None
-    except ValueError as exc:  # urllib: a challenge other than Basic or Digest
-        raise InputError(f"{endpoint} asks for an authentication sdgkg lacks: {exc}") from None
-    except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
+    except (http.client.HTTPException, OSError) as exc:
         raise InputError(
-            f"cannot reach {endpoint} ({reason})", hint="is the graph store running at that URL?"
+            f"cannot reach {endpoint} ({exc})", hint="is the graph store running at that URL?"
         ) from None
     shown = "the default graph" if graph == "default" else f"<{graph}>"
     return PushReport(shown, data.count(b"\n"))
+
+
+def _put(url: str, data: bytes, timeout: int) -> None:
+    headers = {"Content-Type": "application/n-triples"}
+    authorization = _authorization(url, timeout)
+    if authorization:
+        headers["Authorization"] = authorization
+    status, reason, answer = _send("PUT", url, headers, data, timeout)
+    challenge = answer.get("WWW-Authenticate") if status == 401 else None
+    if challenge and not authorization:  # a server that asks for credentials to write only
+        authorization = Answerer(url).answer(challenge, "PUT")
+        if authorization:
+            headers["Authorization"] = authorization
+            status, reason, answer = _send("PUT", url, headers, data, timeout)
+    _refuse_failure(url, status, reason, answer)
+
+
+def _authorization(url: str, timeout: int) -> str | None:
+    """The Authorization header for a PUT to `url`, found before the body is sent: a server
+    that asks for credentials refuses the first PUT and may close the connection while the
+    body is still being sent (a broken pipe instead of its 401), so a HEAD asks first, and a
+    second HEAD checks the answer, so that wrong credentials are reported as the server's 401."""
+    first = first_authorization(url)
+    if first:
+        return first
+    status, reason, headers = _send("HEAD", url, {}, None, timeout)
+    challenge = headers.get("WWW-Authenticate") if status == 401 else None
+    if not challenge:
+        return None
+    answerer = Answerer(url)
+    answer = answerer.answer(challenge, "HEAD")
+    if answer is None:
+        _refuse_failure(url, status, reason, headers)
+    else:
+        checked = _send("HEAD", url, {"Authorization": answer}, None, timeout)
+        _refuse_failure(url, *checked, passing=_HEAD_NOT_SERVED)
+    return answerer.answer(challenge, "PUT")
+
+
+def _send(
+    method: str, url: str, headers: Mapping[str, str], body: bytes | None, timeout: int
+) -> tuple[int, str, http.client.HTTPMessage]:
+    """One request on a connection of its own: the status, reason and headers of the answer.
+    A server may answer before it has read the body (a refusal) and close the connection: the
+    answer is then read all the same."""
+    parts = urllib.parse.urlsplit(url)
+    connection_class = (
+        http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    )
+    connection = connection_class(parts.hostname or "", parts.port, timeout=timeout)
+    try:
+        connection.putrequest(method, parts.path + (f"?{parts.query}" if parts.query else ""))
+        for name, value in headers.items():
+            connection.putheader(name, value)
+        if body is not None:
+            connection.putheader("Content-Length", str(len(body)))
+        connection.endheaders()
+        if body:
+            # A server that answers early closes the connection: its answer says why.
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                connection.send(body)
+        response = connection.getresponse()
+        response.read()
+        return response.status, response.reason, response.headers
+    finally:
+        connection.close()
+
+
+_HEAD_NOT_SERVED = (404, 405, 501)  # no such graph yet, or no HEAD: the credentials passed
+
+
+def _refuse_failure(
+    url: str,
+    status: int,
+    reason: str,
+    headers: http.client.HTTPMessage,
+    passing: tuple[int, ...] = (),
+) -> None:
+    """Raise the HTTP error of a failed answer (4xx or 5xx, other than the `passing` ones)."""
+    if status >= 400 and status not in passing:
+        raise urllib.error.HTTPError(url, status, reason, headers, None)
 
 
 def push_graphs(
