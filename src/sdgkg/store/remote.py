@@ -277,18 +277,19 @@ def push_graph(
 
 
 def _put(url: str, data: bytes, timeout: int) -> None:
+    """PUT `data` to `url`, with credentials where the server asks for them."""
     headers = {"Content-Type": "application/n-triples"}
     authorization = _authorization(url, timeout)
     if authorization:
         headers["Authorization"] = authorization
-    status, reason, answer = _send("PUT", url, headers, data, timeout)
-    challenge = answer.get("WWW-Authenticate") if status == 401 else None
+    status, reason, replied = _send("PUT", url, headers, data, timeout)
+    challenge = replied.get("WWW-Authenticate") if status == 401 else None
     if challenge and not authorization:  # a server that asks for credentials to write only
         authorization = Answerer(url).answer(challenge, "PUT")
         if authorization:
             headers["Authorization"] = authorization
-            status, reason, answer = _send("PUT", url, headers, data, timeout)
-    _refuse_failure(url, status, reason, answer)
+            status, reason, replied = _send("PUT", url, headers, data, timeout)
+    _refuse_failure(url, status, reason, replied)
 
 
 def _authorization(url: str, timeout: int) -> str | None:
