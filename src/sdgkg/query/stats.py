@@ -32,31 +32,29 @@ _STATEMENTS = """SELECT ?class (COUNT(DISTINCT ?statement) AS ?n) WHERE {
 # A curated fact: a triple of the curated graphs (the default graph) about one of the graph's own
 # resources, other than its types, labels and alignments, and not part of the evidence machinery
 # itself (as in the checks/ queries).
-_FACT = """
-    FILTER (STRSTARTS(STR(?s), STR(kg:)))
-    FILTER (?p NOT IN (rdf:type, skos:prefLabel, skos:altLabel, skos:exactMatch, skos:inScheme,
-      rdfs:seeAlso))
-    FILTER NOT EXISTS {
+_ABOUT_KG = "FILTER (STRSTARTS(STR(?s), STR(kg:)))"
+_FACT_PREDICATE = """FILTER (?p NOT IN (rdf:type, skos:prefLabel, skos:altLabel, skos:exactMatch,
+      skos:inScheme, rdfs:seeAlso))"""
+_INFRASTRUCTURE = """{
       VALUES ?infrastructure { rdf:Statement oa:SpecificResource oa:TextPositionSelector
         oa:TextQuoteSelector schema:CreativeWork schema:NewsArticle }
       ?s a ?infrastructure .
     }"""
+_FACT = f"""
+    {_ABOUT_KG}
+    {_FACT_PREDICATE}
+    FILTER NOT EXISTS {_INFRASTRUCTURE}"""
 # The facts counted per subject, so that the subject's IRI is read once, not once per triple,
 # and the evidence machinery taken out by one anti-join (a `FILTER NOT EXISTS` per triple made
 # this count 8 s of the 13 s of `stats` at 1M triples in the index).
-_FACTS = """SELECT (SUM(?n) AS ?facts) WHERE {
-  { SELECT ?s (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE {
+_FACTS = f"""SELECT (SUM(?n) AS ?facts) WHERE {{
+  {{ SELECT ?s (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{
       ?s ?p ?o
-      FILTER (?p NOT IN (rdf:type, skos:prefLabel, skos:altLabel, skos:exactMatch, skos:inScheme,
-        rdfs:seeAlso))
-  } } GROUP BY ?s }
-  FILTER (STRSTARTS(STR(?s), STR(kg:)))
-  MINUS {
-    VALUES ?infrastructure { rdf:Statement oa:SpecificResource oa:TextPositionSelector
-      oa:TextQuoteSelector schema:CreativeWork schema:NewsArticle }
-    ?s a ?infrastructure .
-  }
-}"""
+      {_FACT_PREDICATE}
+  }} }} GROUP BY ?s }}
+  {_ABOUT_KG}
+  MINUS {_INFRASTRUCTURE}
+}}"""
 # Evidence is a curated rdf:Statement with a source, in the evidence graphs; an extracted
 # sdgkg:Candidate (never typed rdf:Statement) does not count. One join of the statements with
 # the facts they restate.
