@@ -16,6 +16,7 @@ from sdgkg import load_graph
 from sdgkg.rdfio.turtle import write_turtle
 from sdgkg.store import writes
 
+from .faults import fail_second_temp_write
 from .test_safety import snapshot
 
 PREFIXES = (
@@ -169,16 +170,7 @@ def test_blank_nodes_are_refused(sdgkg: Callable[..., Result], tmp_path: Path) -
 def test_a_failure_before_the_decision_leaves_every_file_as_it_was(
     sdgkg: Callable[..., Result], root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = writes.durable_temp
-    calls = []
-
-    def second_fails(target: Path, data: bytes) -> Path:
-        calls.append(target)
-        if len(calls) == 2:
-            raise OSError(28, "No space left on device")
-        return real(target, data)
-
-    monkeypatch.setattr(writes, "durable_temp", second_fails)
+    fail_second_temp_write(monkeypatch)
     before = snapshot(root)
     result = sdgkg("add", str(write(tmp_path, "new.ttl", TWO_FILES)))
     assert result.exit_code == 2

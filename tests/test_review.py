@@ -19,9 +19,9 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from sdgkg.cli import app
-from sdgkg.store import writes
 
 from .conftest import REPO
+from .faults import fail_second_temp_write
 from .test_safety import snapshot
 
 ARTICLE = Path("tests") / "fixtures" / "articles" / "centre-director-appointed.en.txt"
@@ -234,15 +234,7 @@ def test_a_failure_before_the_decision_leaves_kg_as_it_was(
     copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     registered_and_extracted()
-    real, calls = writes.durable_temp, []
-
-    def second_fails(target: Path, data: bytes) -> Path:
-        calls.append(target)
-        if len(calls) == 2:
-            raise OSError(28, "No space left on device")
-        return real(target, data)
-
-    monkeypatch.setattr(writes, "durable_temp", second_fails)
+    fail_second_temp_write(monkeypatch)
     before = snapshot(copy)
     result = sdgkg("accept", DONE, END_TIME)
     assert result.exit_code == 2
