@@ -77,14 +77,14 @@ def test_a_missing_program_is_a_skip_with_its_reason_in_the_summary(tmp_path) ->
     )
     env = {k: v for k, v in os.environ.items() if k != "CI"}
     env["PYTHONPATH"] = os.pathsep.join([str(REPO), env.get("PYTHONPATH", "")])
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "tests.tools", "-p", "no:cacheprovider", "-q"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+
+    def pytest_run() -> subprocess.CompletedProcess[str]:
+        argv = [sys.executable, "-m", "pytest", "-p", "tests.tools", "-p", "no:cacheprovider"]
+        return subprocess.run(
+            [*argv, "-q"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+        )
+
+    done = pytest_run()
     assert done.returncode == 0, done.stdout + done.stderr
     assert "1 passed, 1 skipped" in done.stdout
     assert "skipped tests and why" in done.stdout
@@ -92,12 +92,5 @@ def test_a_missing_program_is_a_skip_with_its_reason_in_the_summary(tmp_path) ->
     assert "missing program: no-such-program-here" in done.stdout
     # Under CI (.ci/run sets it) the same missing program is a failure.
     env["CI"] = "1"
-    strict = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "tests.tools", "-p", "no:cacheprovider", "-q"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    strict = pytest_run()
     assert strict.returncode == 1 and "1 failed, 1 passed" in strict.stdout
