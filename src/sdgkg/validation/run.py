@@ -10,24 +10,20 @@ import os
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from urllib.parse import unquote
 
 import pyoxigraph as ox
 from rdflib import Graph
 
-from sdgkg.errors import InputError
-from sdgkg.namespaces import GRAPH_BASE, compact
-from sdgkg.rdfio.screening import line_of_subject
-from sdgkg.store.engine import EmbeddedEngine
 from sdgkg.store.graph import graph_iri, load_extra, load_graph
 from sdgkg.store.index import query_store
-from sdgkg.store.paths import GENERATED_DIR, graph_files, shape_files
+from sdgkg.store.paths import graph_files, shape_files
 from sdgkg.store.writes import reading
 from sdgkg.validation.cache import load_cached_report, report_key, store_cached_report
 from sdgkg.validation.explain import explain
 from sdgkg.validation.focus import validate_change, validate_delta
 from sdgkg.validation.report import ValidationReport
 from sdgkg.validation.shacl import data_graph, run_shacl, shapes_graph, union_ntriples
+from sdgkg.validation.subjects import check_subjects_unique
 
 
 def validate(root: Path, new_files: Sequence[str | os.PathLike[str]] = ()) -> ValidationReport:
@@ -102,23 +98,3 @@ def _full_with_new(
     base_keys = {r.key() for r in base.results}
     results = tuple(replace(r, introduced=r.key() not in base_keys) for r in report.results)
     return ValidationReport(report.conforms, results, report.report_turtle)
-
-
-def check_subjects_unique(store: ox.Store, root: Path) -> None:
-    """Refuse a subject described in two kg/ files: each subject lives in one file."""
-    found = EmbeddedEngine(store).query(
-        f"""SELECT ?s (MIN(STR(?g)) AS ?first) (MAX(STR(?g)) AS ?last) WHERE {{
-             GRAPH ?g {{ ?s ?p ?o }} FILTER (STRSTARTS(STR(?g), "{GRAPH_BASE}kg/")
-             && !STRSTARTS(STR(?g), "{GRAPH_BASE}{GENERATED_DIR.as_posix()}/")) }}
-           GROUP BY ?s HAVING (COUNT(DISTINCT ?g) > 1) ORDER BY ?s LIMIT 1"""
-    )
-    for subject, *graphs in found.rows:
-        first, second = (unquote(str(g.value).removeprefix(GRAPH_BASE)) for g in graphs if g)
-        assert subject is not None  # grouped by it
-        text = (root / second).read_text(encoding="utf-8")
-        line = line_of_subject(text, subject.value)
-        name = compact(subject.value) if subject.kind == "iri" else subject.n3()
-        raise InputError(
-            f"{second}:{line}: {name} is already described in {first}; a subject lives in one file",
-            hint=f"move its facts into {first}",
-        )
