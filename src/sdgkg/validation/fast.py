@@ -1,0 +1,67 @@
+"""`validate` without pySHACL where the native checker can decide: when the graph conforms.
+
+A large generated graph (the output of `extract` on a long article) costs pySHACL half a minute
+and the native checker (`native`) about a second. The native checker only ever decides that
+a graph conforms: when it finds a violation, or meets what it does not implement, the caller
+runs pySHACL, whose report (explained and located) is what a curator reads.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from sdgkg.rdfio.terms import Term, from_oxigraph
+from sdgkg.store.graph import graph_iri, load_graph
+from sdgkg.store.paths import shape_files
+from sdgkg.store.writes import reading
+from sdgkg.validation import native
+from sdgkg.validation.report import Severity, ValidationReport, ValidationResult, sort_key
+from sdgkg.validation.subjects import check_subjects_unique
+
+_ALLOWED = {native.sh("Warning"): Severity.WARNING, native.sh("Info"): Severity.INFO}
+
+
+def conforming_report(root: Path) -> ValidationReport | None:
+    """The report on `root`'s graph if the native checker finds no violation in it (warnings
+    and notes may remain, as pySHACL allows them); None when pySHACL must decide."""
+    with reading(root):
+        store = load_graph(root)
+    check_subjects_unique(store, root)
+    try:
+        shapes = [q for path in shape_files(root) for q in _parse_shapes(root, path)]
+        findings = native.check(list(store), shapes, store=lambda: store)
+    except (native.Unsupported, SyntaxError, OSError):
+        return None  # pySHACL reads the shapes again and names what it cannot read
+    if any(finding.severity not in _ALLOWED for finding in findings):
+        return None
+    results = tuple(sorted((as_result(f) for f in findings), key=sort_key))
+    return ValidationReport(True, results)
+
+
+def _parse_shapes(root: Path, path: Path) -> list[ox.Quad]:
+    # Relative IRIs resolve as in `shacl.shapes_graph`: against the file's graph IRI.
+    with path.open("rb") as handle:
+        return list(ox.parse(handle, format=ox.RdfFormat.TURTLE, base_iri=graph_iri(root, path)))
+
+
+def as_result(finding: native.Finding) -> ValidationResult:
+    """A finding in the report's terms (a path longer than one predicate as its SPARQL text,
+    in a blank-node term, as pySHACL's reports are read)."""
+    path = finding.path
+    shape = from_oxigraph(finding.shape)
+    return ValidationResult(
+        focus_node=from_oxigraph(finding.focus),
+        path=Term("bnode", path) if isinstance(path, str) else _optional(path),
+        value=_optional(finding.value),
+        severity=_ALLOWED.get(finding.severity, Severity.VIOLATION),
+        message=finding.message,
+        constraint_component=from_oxigraph(finding.component),
+        source_shape=shape,
+        shape_name=shape.display() if shape.kind == "iri" else "",
+    )
+
+
+def _optional(term: object) -> Term | None:
+    return None if term is None else from_oxigraph(term)
