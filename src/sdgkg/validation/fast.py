@@ -50,10 +50,14 @@ def as_result(finding: native.Finding) -> ValidationResult:
     """A finding in the report's terms (a path longer than one predicate as its SPARQL text,
     in a blank-node term, as pySHACL's reports are read)."""
     path = finding.path
+    if path is not None and path.predicate is not None:
+        path_term: Term | None = Term.iri(native.text(path.predicate))
+    else:
+        path_term = None if path is None else Term("bnode", path.text())
     shape = from_oxigraph(finding.shape)
     return ValidationResult(
         focus_node=from_oxigraph(finding.focus),
-        path=Term("bnode", path) if isinstance(path, str) else _optional(path),
+        path=path_term,
         value=_optional(finding.value),
         severity=_ALLOWED.get(finding.severity, Severity.VIOLATION),
         message=finding.message,

@@ -42,6 +42,7 @@ _SUBCLASS = ox.NamedNode(RDFS + "subClassOf")
 _FIRST, _REST, _NIL = (ox.NamedNode(RDF + name) for name in ("first", "rest", "nil"))
 _OWL_CLASS = ox.NamedNode("http://www.w3.org/2002/07/owl#Class")
 _RDFS_CLASS = ox.NamedNode(RDFS + "Class")
+_IMPORTS = ox.NamedNode("http://www.w3.org/2002/07/owl#imports")
 _TRUE = ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean"))
 
 
@@ -65,7 +66,7 @@ class Finding:
     """One validation result, as SHACL defines it."""
 
     focus: Node
-    path: Node | str | None  # a predicate, or a longer path in SPARQL's syntax
+    path: Path | None
     value: Node | None
     component: ox.NamedNode
     shape: Node
@@ -77,7 +78,7 @@ class Triples:
     """A graph's triples by subject and predicate, and by object for the predicates asked."""
 
     def __init__(
-        self, triples: Iterable[ox.Triple | ox.Quad], backward: Iterable[ox.NamedNode] = ()
+        self, triples: Iterable[ox.Triple | ox.Quad], backward: Iterable[Node] = ()
     ) -> None:
         out: dict[Node, Edges] = {}
         into: dict[Node, Edges] = {}
@@ -98,13 +99,13 @@ class Triples:
         self.out = out
         self.into = into
 
-    def objects(self, subject: Node, predicate: ox.NamedNode) -> list[Node]:
+    def objects(self, subject: Node, predicate: Node) -> list[Node]:
         return self.out.get(subject, _NO_EDGES).get(predicate, _NO_VALUES)
 
-    def subjects(self, predicate: ox.NamedNode, value: Node) -> list[Node]:
+    def subjects(self, predicate: Node, value: Node) -> list[Node]:
         return self.into.get(value, _NO_EDGES).get(predicate, _NO_VALUES)
 
-    def one(self, subject: Node, predicate: ox.NamedNode) -> Node | None:
+    def one(self, subject: Node, predicate: Node) -> Node | None:
         values = self.objects(subject, predicate)
         return values[0] if values else None
 
@@ -120,7 +121,7 @@ class Triples:
         return members
 
 
-def _add(index: dict[Node, Edges], subject: Node, predicate: ox.NamedNode, value: Node) -> None:
+def _add(index: dict[Node, Edges], subject: Node, predicate: Node, value: Node) -> None:
     edges = index.get(subject)
     if edges is None:
         index[subject] = {predicate: [value]}
@@ -140,7 +141,7 @@ class Path:
     """A SHACL property path: a predicate, or an operator over inner paths."""
 
     kind: str  # predicate, inverse, sequence, alternative, zeroOrMore, oneOrMore, zeroOrOne
-    predicate: ox.NamedNode | None = None
+    predicate: Node | None = None
     inner: tuple[Path, ...] = ()
 
     def values(self, data: Triples, node: Node) -> list[Node]:
@@ -174,7 +175,7 @@ class Path:
             frontier = list(dict.fromkeys(ahead))
         return list(reached)
 
-    def predicates(self) -> Iterator[tuple[ox.NamedNode, bool]]:
+    def predicates(self) -> Iterator[tuple[Node, bool]]:
         """Every predicate the path reads, and whether it is read backward."""
         if self.predicate is not None:
             yield self.predicate, False
@@ -185,7 +186,7 @@ class Path:
     def text(self) -> str:
         """The path in SPARQL's syntax, with prefixed names (as `names.path_text` writes it)."""
         if self.predicate is not None:
-            return compact(self.predicate.value)
+            return compact(text(self.predicate))
         marks = {"zeroOrMore": "*", "oneOrMore": "+", "zeroOrOne": "?"}
         if self.kind == "inverse":
             return "^" + self.inner[0].text()
@@ -244,12 +245,6 @@ class Shape:
     subjects_of: list[Node] = field(default_factory=list)
     objects_of: list[Node] = field(default_factory=list)
 
-    @property
-    def path_reported(self) -> Node | str | None:
-        if self.path is None:
-            return None
-        return self.path.predicate if self.path.kind == "predicate" else self.path.text()
-
     def targeted(self) -> bool:
         targets = (self.target_nodes, self.target_classes, self.subjects_of, self.objects_of)
         return not self.deactivated and any(targets)
@@ -266,7 +261,7 @@ _KNOWN = frozenset(
         *("or", "and", "not", "xone", "closed", "ignoredProperties", "qualifiedValueShape"),
         *("qualifiedMinCount", "qualifiedMaxCount", "qualifiedValueShapesDisjoint", "sparql"),
         *("severity", "message", "name", "description", "order", "group", "deactivated"),
-        *("defaultValue",),
+        *("defaultValue", "select", "prefixes"),  # a shape may be its own SPARQL constraint
     )
 )
 _TARGETS = ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf")
@@ -287,6 +282,9 @@ class ShapesReader:
 
     def targeted(self) -> list[Shape]:
         """Every shape with a target (explicit, or implicit: a shape that is also a class)."""
+        if any(sh("parameter") in edges for edges in self.graph.out.values()):
+            # A shape may use a SPARQL-defined component through a parameter of any name.
+            raise Unsupported("constraint components defined in the shapes (sh:parameter)")
         found: list[Shape] = []
         for node, edges in self.graph.out.items():
             implicit = self._is_class(edges) and self._is_shape(edges)
@@ -411,17 +409,24 @@ class ShapesReader:
             allowed.update(g.items(ignored))
         return _closed(frozenset(allowed))
 
-    def _qualified(self, name: str, bound: Node, node: Node) -> Check:
+    def _qualified(self, name: str, bound: Node, node: Node) -> Check | None:
         g = self.graph
         if g.one(node, sh("qualifiedValueShapesDisjoint")) == _TRUE:
             raise Unsupported("sh:qualifiedValueShapesDisjoint")
         inner = g.one(node, sh("qualifiedValueShape"))
         if inner is None:
-            raise Unsupported(f"sh:{name} without sh:qualifiedValueShape on {node}")
+            return None  # the component's mandatory parameter is missing: it does not apply
         limit = _integer(bound)
         accept = (lambda n: n >= limit) if name == "qualifiedMinCount" else (lambda n: n <= limit)
         component = sh(name[0].upper() + name[1:] + "ConstraintComponent")
         return Check(component, _qualified(self.shape(inner), accept))
+
+    def _declarers(self, constraint: Node) -> list[Node]:
+        """The nodes whose sh:declare give a constraint its prefixes: sh:prefixes/owl:imports*."""
+        found = list(dict.fromkeys(self.graph.objects(constraint, sh("prefixes"))))
+        for node in found:  # grows while it is read
+            found.extend(i for i in self.graph.objects(node, _IMPORTS) if i not in found)
+        return found
 
     def _sparql(self, shape: Shape, constraint: Node) -> SelectConstraint | None:
         g = self.graph
@@ -434,7 +439,7 @@ class ShapesReader:
             raise Unsupported(f"a SPARQL constraint without sh:select: {constraint}")
         prefixes = "".join(
             f"PREFIX {text(prefix)}: <{text(namespace)}>\n"
-            for declarer in g.objects(constraint, sh("prefixes"))
+            for declarer in self._declarers(constraint)
             for declaration in g.objects(declarer, sh("declare"))
             if (prefix := g.one(declaration, sh("prefix"))) is not None
             and (namespace := g.one(declaration, sh("namespace"))) is not None
@@ -558,25 +563,33 @@ _NUMBERS = frozenset(
         *("unsignedLong", "unsignedShort", "unsignedByte"),
     )
 )
-_ORDERED_TEXT: dict[str, Callable[[str], Any]] = {
+
+
+def _moment(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+# Datatypes whose values compare when both sides have the type (dates in zones are left out).
+_ORDERED: dict[str, Callable[[str], Any]] = {
     XSD + "string": str,
     XSD + "date": date.fromisoformat,
+    XSD + "dateTime": _moment,
 }
 
 
 def compare(value: Node, bound: Node) -> int | None:
-    """-1, 0 or 1 as `value` is below, equal to or above `bound`; None if they do not compare."""
+    """-1, 0 or 1 as `value` is below, equal to or above `bound`; None if they do not compare
+    (a value that does not compare fails a range constraint)."""
     if not isinstance(value, ox.Literal) or not isinstance(bound, ox.Literal):
         return None
     kinds = (value.datatype.value, bound.datatype.value)
     try:
         if all(k in _NUMBERS for k in kinds):
             a, b = Decimal(value.value.strip()), Decimal(bound.value.strip())
-        elif kinds[0] == kinds[1] and kinds[0] in _ORDERED_TEXT:
-            if kinds[0] == XSD + "date" and re.search(r"(Z|[+-]\d\d:\d\d)$", value.value):
-                return None  # a zoned date: leave it to pySHACL
-            convert: Callable[[str], Any] = _ORDERED_TEXT[kinds[0]]
-            a, b = convert(value.value), convert(bound.value)
+        elif kinds[0] == kinds[1] and kinds[0] in _ORDERED:
+            a, b = _ORDERED[kinds[0]](value.value), _ORDERED[kinds[0]](bound.value)
+            if isinstance(a, datetime) and (a.tzinfo is None) != (b.tzinfo is None):
+                return None  # one in a time zone, one not: XSD leaves the order open
         else:
             return None
     except (InvalidOperation, ValueError):
@@ -767,12 +780,11 @@ class Checker:
             else [path.values(self.data, n) for n in focus]
         )
         found: list[tuple[int, Finding]] = []
-        reported = shape.path_reported
         for check in shape.checks:
             for index, value, own_path in check.run(self, focus, values):
                 finding = Finding(
                     focus[index],
-                    own_path or reported,
+                    shape.path if own_path is None else Path("predicate", own_path),
                     value,
                     check.component,
                     shape.node,
@@ -790,7 +802,7 @@ class Checker:
         self, shape: Shape, constraint: SelectConstraint, focus: Sequence[Node]
     ) -> Iterator[tuple[int, Finding]]:
         for row in constraint.rows(self.sparql_store(), focus):
-            path = row.path if isinstance(row.path, ox.NamedNode) else shape.path_reported
+            path = Path("predicate", row.path) if isinstance(row.path, ox.NamedNode) else shape.path
             value = row.value if row.value is not None else row.this  # a node shape's default
             component = sh("SPARQLConstraintComponent")
             finding = Finding(
