@@ -156,6 +156,7 @@ def test_packages_import_only_layers_below_them() -> None:
             "sdgkg.formats",
             "sdgkg.parallel",
             "sdgkg.progress",
+            "sdgkg.gcpauses",
             "sdgkg.morphology",
         },
         {"sdgkg.rdfio", "sdgkg.safety"},

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import gc
 import json
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +11,7 @@ import pyoxigraph as ox
 
 from sdgkg.errors import InputError
 from sdgkg.formats import ExportFormat, choose
+from sdgkg.gcpauses import no_gc_pauses
 from sdgkg.namespaces import PREFIXES
 from sdgkg.rdfio.jsonld import jsonld_from_ntriples, write_jsonld
 from sdgkg.rdfio.ntriples import bytes_written, turtle_from_ntriples
@@ -33,7 +31,7 @@ def export_graph(root: Path, fmt: ExportFormat | str = ExportFormat.TURTLE) -> b
     if fmt in (ExportFormat.TURTLE, ExportFormat.JSONLD):
         # Fastest: regroup pyoxigraph's own N-Triples text, no Python object per triple.
         data = dump_files(root)
-        with _no_gc_pauses():  # None: blank nodes, which the reference writers label
+        with no_gc_pauses():  # None: blank nodes, which the reference writers label
             if fmt is ExportFormat.TURTLE and (text := turtle_from_ntriples(data)) is not None:
                 return text.encode("utf-8")
             if fmt is ExportFormat.JSONLD:
@@ -58,20 +56,6 @@ def export_graph(root: Path, fmt: ExportFormat | str = ExportFormat.TURTLE) -> b
     if fmt is ExportFormat.XML:
         return to_rdfxml(triples)
     return to_jsonld(triples, load_context(root))
-
-
-@contextmanager
-def _no_gc_pauses() -> Iterator[None]:
-    """Pause the cyclic garbage collector: grouping a million triples makes millions of
-    strings, sets and dicts (none in a cycle), and each collection would walk them all again;
-    at 1M triples that was about a second of a six-second export."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _has_blank_nodes(store: ox.Store) -> bool:

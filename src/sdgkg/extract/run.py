@@ -28,6 +28,7 @@ from sdgkg.extract.quotes import find_quotations
 from sdgkg.extract.rdf import Source, document_key, to_turtle
 from sdgkg.extract.rejections import drop_rejected
 from sdgkg.extract.rules import Candidate, Context, apply_patterns
+from sdgkg.gcpauses import no_gc_pauses
 from sdgkg.namespaces import KGX, PREFIXES, expand
 from sdgkg.store.engine import EmbeddedEngine
 from sdgkg.store.graph import load_extra
@@ -66,6 +67,7 @@ class Extraction:
     event_candidates: tuple[Candidate, ...] = ()
 
 
+@no_gc_pauses()  # hundreds of thousands of small objects for a long article
 def extract(
     files: Sequence[str | os.PathLike[str]],
     root: Path,
@@ -203,6 +205,7 @@ def check(extractions: Sequence[Extraction], root: Path) -> list[str]:
     return stale
 
 
+@no_gc_pauses()
 def write(extractions: Sequence[Extraction], root: Path) -> ValidationReport:
     """Validate the outputs together with the graph; only if they conform, write them all."""
     with locked(root):
