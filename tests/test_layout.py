@@ -188,7 +188,7 @@ def test_packages_import_only_layers_below_them() -> None:
 def test_the_readme_package_map_matches_the_tree() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     section = readme.split("## How the code is laid out", 1)[1].split("\n## ", 1)[0]
-    named = set(re.findall(r"`(src/sdgkg/[\w/]+\.py|src/sdgkg/\w+/)`", section))
+    named = set(re.findall(r"`(src/sdgkg/[\w/]+\.py|src/sdgkg/[\w/]+/)`", section))
     assert named, "the section names the packages"
     for entry in named:
         assert (REPO / entry).exists(), f"README names {entry}, which does not exist"

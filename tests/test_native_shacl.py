@@ -16,16 +16,18 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from sdgkg.extract import extract, write
 from sdgkg.store.graph import graph_iri, load_graph
 from sdgkg.store.paths import shape_files
 from sdgkg.validation import fast, native
 from sdgkg.validation import shacl as reference
-from sdgkg.validation.prebound import SelectConstraint, Unanswerable
+from sdgkg.validation.native.prebound import SelectConstraint, Unanswerable
 
 REPO = Path(__file__).resolve().parent.parent
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 OA = "http://www.w3.org/ns/oa#"
+SH = "http://www.w3.org/ns/shacl#"
 CASES = int(os.environ.get("SDGKG_NATIVE_CASES", "12"))
 FOUND: set[str] = set()  # constraint components the cases produced
 
@@ -217,3 +219,28 @@ def test_asked_once_gives_the_rows_of_asking_node_by_node(project, query):
     once = constraint.rows(store, focus)
     node_by_node = constraint.rows(store, focus, many=len(focus) + 1)
     assert once and set(once) == set(node_by_node)
+
+
+def test_extract_leaves_shapes_the_native_checker_lacks_to_pyshacl(tmp_path):
+    root = tmp_path / "graph"
+    for folder in ("ontology", "kg", "shapes"):
+        shutil.copytree(REPO / folder, root / folder)
+    # sh:equals is not implemented natively: the check must still happen, by pySHACL.
+    (root / "shapes" / "equals.ttl").write_text(
+        """@prefix sh: <http://www.w3.org/ns/shacl#> .
+        @prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+        <https://w3id.org/sdgkg/shapes#SameEnds> a sh:NodeShape ;
+            sh:targetClass <https://w3id.org/sdgkg/ontology#Candidate> ;
+            sh:property [ sh:path rdf:subject ; sh:equals rdf:object ;
+                sh:message "A candidate's subject equals its object." ] .
+        """,
+        encoding="utf-8",
+    )
+    assert fast.conforming_report(root) is None
+    [found] = extract([REPO / "tests" / "fixtures" / "articles" / "centre-launch.en.txt"], root)
+    report = write([found], root)
+    assert not report.conforms
+    assert {r.constraint_component.value for r in report.results} == {
+        SH + "EqualsConstraintComponent"
+    }
+    assert not (root / "kg" / "extracted" / "centre-launch.en.ttl").exists()

@@ -31,7 +31,7 @@ def conforming_report(root: Path) -> ValidationReport | None:
     check_subjects_unique(store, root)
     try:
         shapes = [q for path in shape_files(root) for q in _parse_shapes(root, path)]
-        findings = native.check(list(store), shapes, store=lambda: store)
+        findings = native.check(store, shapes)
     except (native.Unsupported, SyntaxError, OSError):
         return None  # pySHACL reads the shapes again and names what it cannot read
     if any(finding.severity not in _ALLOWED for finding in findings):

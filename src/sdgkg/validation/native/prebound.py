@@ -16,14 +16,12 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Union
 
 import pyoxigraph as ox
 
 from sdgkg.errors import QueryError
 from sdgkg.safety.sparql_lexer import Token, normalise
-
-Node = Union[ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple]  # noqa: UP007 - a runtime alias
+from sdgkg.validation.native.graph import Node
 
 _THIS = ("$this", "?this")
 # Words after which rows of the free query are not those of a pre-bound one, or which SHACL
