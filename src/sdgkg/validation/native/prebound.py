@@ -27,8 +27,8 @@ _THIS = ("$this", "?this")
 # Words after which rows of the free query are not those of a pre-bound one, or which SHACL
 # does not allow with pre-binding (SHACL 1.0, 5.2.1): such a query is asked node by node.
 _NODE_BY_NODE = frozenset(
-    {"MINUS", "SERVICE", "VALUES", "GROUP", "HAVING", "LIMIT", "OFFSET", "ORDER"}
-    | {"COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE", "GROUP_CONCAT", "SELECT"}
+    {"MINUS", "VALUES", "GROUP", "HAVING", "LIMIT", "OFFSET", "ORDER"}
+    | {"COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE", "GROUP_CONCAT"}
 )
 
 
@@ -62,6 +62,9 @@ class SelectConstraint:
         words = [_word(t) for t in significant]
         if words.count("SELECT") != 1 or "{" not in [t.text for t in significant]:
             raise Unanswerable(f"{self.node}: not one SELECT query with a WHERE group")
+        if {"GRAPH", "FROM", "SERVICE"} & set(words):
+            # The data is one graph to pySHACL, and named graphs (one per file) to Oxigraph.
+            raise Unanswerable(f"{self.node}: a query that names graphs or services")
         return significant
 
     @cached_property
@@ -151,11 +154,13 @@ def _fill(template: str, solution: ox.QuerySolution) -> str:
 
 def _projects_this(clause: Sequence[Token]) -> bool:
     """Whether the SELECT clause names $this (or is `*`): rows then say which node they are for."""
+    previous = ""
     for token in clause:
         if token.text == "{" or _word(token) in ("WHERE", "FROM"):
             return False
         if token.text in (*_THIS, "*"):
-            return True
+            return previous != "AS"  # `(... AS ?this)` names something else $this
+        previous = _word(token)
     return False
 
 
