@@ -128,6 +128,22 @@ def test_duplicate_subjects_across_curated_files_are_an_error(
     )
 
 
+def test_an_ill_typed_literal_in_a_curated_file_is_an_error_not_a_crash(
+    sdgkg: Callable[..., Result], root: Path
+) -> None:
+    # New facts are screened as they are read; a file edited by hand is caught before pySHACL,
+    # whose SPARQL engine stops on arithmetic with such a number.
+    write(
+        root / "kg",
+        "more.ttl",
+        PREFIXES + '\n\nkg:x kg:start "x72"^^<http://www.w3.org/2001/XMLSchema#integer> .\n',
+    )
+    result = sdgkg("validate")
+    assert result.exit_code == 2
+    assert result.stderr.startswith('Error: kg/more.ttl:9: "x72" is not a valid xsd:integer')
+    assert "Traceback" not in result.stderr + result.stdout
+
+
 def test_a_new_subject_goes_with_its_class_or_where_told(
     sdgkg: Callable[..., Result], root: Path, tmp_path: Path
 ) -> None:

@@ -17,6 +17,7 @@ import pyoxigraph as ox
 import pytest
 
 from sdgkg.extract import extract, write
+from sdgkg.rdfio.screening import is_well_typed
 from sdgkg.store.graph import graph_iri, load_graph
 from sdgkg.store.paths import shape_files
 from sdgkg.validation import fast, native
@@ -117,7 +118,14 @@ def faulty(rng: random.Random, triples: list[ox.Triple]) -> list[ox.Triple]:
 def test_native_results_equal_pyshacls_on_seeded_faults(project, case):
     triples, shapes, shapes_graph = project
     data = faulty(random.Random(case), triples)
-    expected = pyshacl_keys(data, shapes_graph)
+    try:
+        expected = pyshacl_keys(data, shapes_graph)
+    except TypeError:
+        # rdflib's SPARQL stops on arithmetic with an ill-typed number (`validate` refuses
+        # such a literal before pySHACL runs); the native checker must not pass the data.
+        assert any(not is_well_typed(t.object) for t in data if isinstance(t.object, ox.Literal))
+        assert native_keys(data, shapes)
+        return
     assert native_keys(data, shapes) == expected
     FOUND.update(key[3] for key in expected)
 

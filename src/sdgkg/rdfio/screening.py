@@ -110,12 +110,12 @@ def _screen_jsonld(data: bytes, shown: str) -> None:
         raise InputError(f"{shown}:{exc.lineno}:{exc.colno}: invalid JSON ({exc.msg})") from None
     for reference in _context_references(document):
         raise InputError(
-            f"{shown}:{_line_of(text, reference)}: JSON-LD context {reference} is refused: "
+            f"{shown}:{line_of(text, reference)}: JSON-LD context {reference} is refused: "
             "sdgkg never loads remote or file contexts",
             hint="inline the context (the project's own is ontology/context.jsonld)",
         )
     for problem, value in _dropped_by_jsonld(document):
-        raise InputError(f"{shown}:{_line_of(text, json.dumps(value))}: {problem}")
+        raise InputError(f"{shown}:{line_of(text, json.dumps(value))}: {problem}")
 
 
 def _dropped_by_jsonld(document: object) -> Iterator[tuple[str, str]]:
@@ -199,13 +199,13 @@ def check_terms(triples: Iterable[ox.Triple], data: bytes, shown: str) -> None:
         # bare kk, en, ru: a subtag (kk-Latn) would be a second label in the same language.
         if obj.language and obj.language.lower() not in LANGUAGES:
             raise InputError(
-                f"{shown}:{_line_of(text, '@' + obj.language, obj.value)}: language tag "
+                f"{shown}:{line_of(text, '@' + obj.language, obj.value)}: language tag "
                 f"'{obj.language}' is not one of {', '.join(LANGUAGES)}"
             )
         if not is_well_typed(obj):
             datatype = compact(obj.datatype.value)
             raise InputError(
-                f'{shown}:{_line_of(text, obj.value)}: "{obj.value}" is not a valid {datatype}'
+                f'{shown}:{line_of(text, obj.value)}: "{obj.value}" is not a valid {datatype}'
             )
 
 
@@ -215,7 +215,7 @@ def _refuse_file_iris(triple: ox.Triple, text: str, shown: str) -> None:
     for term in (triple.subject, triple.predicate, triple.object):
         if isinstance(term, ox.NamedNode) and term.value[:5].lower() == "file:":
             raise InputError(
-                f"{shown}:{_line_of(text, '@base', 'file:')}: file: IRI <{term.value}> is "
+                f"{shown}:{line_of(text, '@base', 'file:')}: file: IRI <{term.value}> is "
                 "refused: the graph's IRIs are web IRIs",
                 hint="write https:// IRIs (or prefixed names like kg:centre), not file paths",
             )
@@ -245,7 +245,7 @@ def _real_date(value: str) -> bool:
     return True
 
 
-def _line_of(text: str, *needles: str) -> int:
+def line_of(text: str, *needles: str) -> int:
     """The first line holding one of `needles` (the first needle preferred), else 1."""
     for needle in needles:
         index = text.find(needle)
@@ -259,4 +259,4 @@ def line_of_subject(text: str, iri: str) -> int:
     index = text.find("\n" + compact(iri))
     if index >= 0:
         return text.count("\n", 0, index) + 2
-    return _line_of(text, f"<{iri}>", compact(iri))
+    return line_of(text, f"<{iri}>", compact(iri))

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from sdgkg.validation.graphrules import check_subjects_unique
 from sdgkg.validation.report import Severity, ValidationReport, ValidationResult
-from sdgkg.validation.subjects import check_subjects_unique
 
 if TYPE_CHECKING:
     from sdgkg.validation.run import validate

@@ -21,9 +21,9 @@ from sdgkg.store.writes import reading
 from sdgkg.validation.cache import load_cached_report, report_key, store_cached_report
 from sdgkg.validation.explain import explain
 from sdgkg.validation.focus import validate_change, validate_delta
+from sdgkg.validation.graphrules import check_graph_rules
 from sdgkg.validation.report import ValidationReport
 from sdgkg.validation.shacl import data_graph, run_shacl, shapes_graph, union_ntriples
-from sdgkg.validation.subjects import check_subjects_unique
 
 
 def validate(root: Path, new_files: Sequence[str | os.PathLike[str]] = ()) -> ValidationReport:
@@ -37,7 +37,7 @@ def validate(root: Path, new_files: Sequence[str | os.PathLike[str]] = ()) -> Va
         # of the graph and shapes); new files are then checked only where they change a result.
         base = load_cached_report(key) if new_files else None
         graph = load_graph(root) if base is None else query_store(root)
-    check_subjects_unique(graph, root)
+    check_graph_rules(graph, root)
     if base is None:
         base = run_shacl(data_graph(union_ntriples(graph), {}), shapes)
         store_cached_report(key, base)  # so checking new facts next needs no full run
@@ -63,7 +63,7 @@ def validate_changed_copy(root: Path, copy: Path, changed: Sequence[Path]) -> Va
     with reading(copy):
         after = load_graph(copy)
         after_key = report_key(copy, [*graph_files(copy), *shape_files(copy)])
-    check_subjects_unique(after, copy)
+    check_graph_rules(after, copy)
     graphs = [ox.NamedNode(graph_iri(copy, copy / path)) for path in changed]
     report = None
     if base is not None and before is not None:

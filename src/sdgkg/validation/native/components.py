@@ -167,6 +167,8 @@ def compare(value: Node, bound: Node) -> int | None:
     (a value that does not compare fails a range constraint)."""
     if not isinstance(value, ox.Literal) or not isinstance(bound, ox.Literal):
         return None
+    if not (_well_formed(value) and _well_formed(bound)):
+        return None  # an ill-typed literal has no value to compare
     kinds = (value.datatype.value, bound.datatype.value)
     try:
         if all(k in _NUMBERS for k in kinds):
@@ -180,6 +182,14 @@ def compare(value: Node, bound: Node) -> int | None:
     except (InvalidOperation, ValueError):
         return None
     return int(a > b) - int(a < b)
+
+
+def _well_formed(literal: ox.Literal) -> bool:
+    if literal.datatype.value in _LEXICAL:
+        return has_datatype(literal, literal.datatype)
+    if literal.datatype.value in _NUMBERS:  # the integer types derived from xsd:integer
+        return re.fullmatch(r"[+-]?[0-9]+", literal.value) is not None
+    return True
 
 
 def value_range(bound: Node, accept: Callable[[int], bool]) -> Run:
