@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 # A word: letters or digits, possibly joined by hyphens or apostrophes (Қасым-Жомарт, БҰҰ-ның,
 # 2024-2034, Secretary-General).
@@ -151,9 +151,10 @@ STOPWORDS = {
 }
 
 
-@dataclass(frozen=True)
-class Token:
-    """A word of a text with its code point offsets."""
+class Token(NamedTuple):
+    """A word of a text with its code point offsets (a named tuple: a long article has a
+    hundred thousand, made several times faster than a frozen dataclass's, and tuples of
+    strings and numbers are left alone by the garbage collector)."""
 
     text: str
     start: int
@@ -176,6 +177,11 @@ def _tokenize(text: str, offset: int) -> tuple[Token, ...]:
 def words(text: str) -> Iterator[str]:
     """The words of a text, without offsets."""
     return (m.group() for m in _WORD.finditer(text))
+
+
+def all_words(text: str) -> list[str]:
+    """The words of a text, as a list (findall: faster than `words` on a long text)."""
+    return _WORD.findall(text)
 
 
 @lru_cache(maxsize=1 << 16)
