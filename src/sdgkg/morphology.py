@@ -350,8 +350,13 @@ def same_value(a: str, b: str, lang: str) -> bool:
 
 def find_phrase(tokens: list[Token], phrase: list[str], lang: str, start: int) -> int | None:
     """The index of the first token from `start` where `phrase` occurs (word forms), or None."""
+    if not phrase:
+        return start if start <= len(tokens) else None  # the empty phrase is everywhere
+    first, rest = phrase[0], list(enumerate(phrase))[1:]
     for i in range(start, len(tokens) - len(phrase) + 1):
-        if all(same_word(tokens[i + k].text, w, lang) for k, w in enumerate(phrase)):
+        if not same_word(tokens[i].text, first, lang):
+            continue  # the first word alone rules out most places, without a generator each
+        if all(same_word(tokens[i + k].text, w, lang) for k, w in rest):
             return i
     return None
 

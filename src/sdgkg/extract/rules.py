@@ -83,10 +83,11 @@ def apply_patterns(
     numbering: Counter[str] = Counter()
     _lists(ctx, numbering)
     _enumerations(ctx, numbering)
+    relations, appositions = ctx.patterns.section("relation"), ctx.patterns.section("apposition")
     for passage in ctx.passages:
-        for rule in ctx.patterns.section("relation"):
+        for rule in relations:
             _relation(ctx, rule, passage)
-        for rule in ctx.patterns.section("apposition"):
+        for rule in appositions:
             _apposition(ctx, rule, passage)
     for finder in finders:
         finder(ctx)
