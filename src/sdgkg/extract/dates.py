@@ -82,7 +82,9 @@ class DateMention:
     datatype: str  # XSD + date / gYearMonth / gYear
 
 
+@cache
 def _patterns(lang: str) -> list[re.Pattern[str]]:
+    """The patterns of `lang`, most specific first, compiled once."""
     m = rf"(?P<m>{_MONTHS[lang][1]})"
     iso = rf"\b{_YEAR}-(?P<n>[01]\d)-(?P<d>[0-3]\d)\b"  # 2026-01-15, in any language
     if lang == "en":
@@ -111,14 +113,11 @@ def _patterns(lang: str) -> list[re.Pattern[str]]:
     return [re.compile(f, re.IGNORECASE) for f in [iso, *forms]]
 
 
-_COMPILED: dict[str, list[re.Pattern[str]]] = {}
-
-
 def find_dates(
     text: str, lang: str, article_date: str | None, offset: int = 0
 ) -> list[DateMention]:
     """The dates `text` states, left to right, the most specific reading of each span."""
-    patterns = _COMPILED.setdefault(lang, _patterns(lang))
+    patterns = _patterns(lang)
     taken: list[tuple[int, int]] = []
     found: list[DateMention] = []
     # Every pattern holds a day or a year: a sentence without a digit (most) skips them all.
