@@ -169,9 +169,14 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
 # Every pattern and every step reads the same passage's words again: room for a 2 MB article.
 @lru_cache(maxsize=1 << 15)
 def _tokenize(text: str, offset: int) -> tuple[Token, ...]:
-    return tuple(
-        Token(m.group(), m.start() + offset, m.end() + offset) for m in _WORD.finditer(text)
-    )
+    # tuple.__new__ with the fields: a named tuple's own __new__ is a Python function, and a
+    # 1 MB article has a hundred thousand words.
+    new = tuple.__new__
+    found = []
+    for match in _WORD.finditer(text):
+        start, end = match.span()
+        found.append(new(Token, (match.group(), start + offset, end + offset)))
+    return tuple(found)
 
 
 def words(text: str) -> Iterator[str]:
@@ -218,6 +223,7 @@ def british(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=1 << 16)  # every word of a text is looked up in the lexicon by it
 def key(word: str, lang: str) -> str:
     """An index key shared by every form of a word (its stem, or for Kazakh its first letters)."""
     word = normalise(word)

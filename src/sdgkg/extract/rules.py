@@ -58,6 +58,7 @@ class Context:
     topic: str | None = None
     new_entities: Counter[str] = field(default_factory=Counter)
     found: list[Candidate] = field(default_factory=list)
+    linked: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # see _via
 
     def add(
         self, rule: Rule | str, s: Term, p: str, o: Term, where: list[Passage], confidence: float
@@ -290,11 +291,13 @@ def _trigger(ctx: Context, rule: Rule, passage: Passage) -> tuple[int, int, int]
     lowered = lowered_words(passage.text)  # may_contain's test, the text lowered once
     for phrase in rule.triggers.get(lang, ()):
         parts, letters = _phrase_parts(phrase, lang)
-        if not all(prefix in lowered for prefix in letters):
-            continue
-        found = find_parts(tokenize(passage.text), parts, lang)
-        if found:
-            return found
+        for prefix in letters:  # a loop, not all(...): this runs for every rule and sentence
+            if prefix not in lowered:
+                break
+        else:
+            found = find_parts(tokenize(passage.text), parts, lang)
+            if found:
+                return found
     return None
 
 
@@ -340,12 +343,15 @@ def _via(ctx: Context, role: Role) -> list[tuple[Term, list[Passage]]]:
     """The entity the graph links to the topic by the role's `via` path, if one."""
     if not role.via or not ctx.topic:
         return []
-    inverse = role.via.startswith("^")
-    path = f"^<{role.via[1:]}>" if inverse else f"<{role.via}>"
-    rows = ctx.graph.query(
-        f"SELECT ?x ?topic WHERE {{ ?topic {path} ?x }}", {"topic": Term.iri(ctx.topic)}
-    ).rows
-    values = sorted({row[0].value for row in rows if row[0]})
+    asked = (role.via, ctx.topic)
+    if asked not in ctx.linked:  # the graph is asked once per path, not once per sentence
+        inverse = role.via.startswith("^")
+        path = f"^<{role.via[1:]}>" if inverse else f"<{role.via}>"
+        rows = ctx.graph.query(
+            f"SELECT ?x ?topic WHERE {{ ?topic {path} ?x }}", {"topic": Term.iri(ctx.topic)}
+        ).rows
+        ctx.linked[asked] = sorted({row[0].value for row in rows if row[0]})
+    values = ctx.linked[asked]
     return [
         (Term.iri(v), []) for v in values if set(role.classes) & ctx.lexicon.classes.get(v, set())
     ]
