@@ -140,19 +140,22 @@ def _passage(doc: Document, source: str, key: str, passage: Passage) -> Iterator
     yield from segment(passage_iri(key, passage), doc, source, passage.start, passage.end)
 
 
-def segment(iri: str, doc: Document, source: str, start: int, end: int) -> Iterator[Written]:
+def segment(iri: str, doc: Document, source: str, start: int, end: int) -> tuple[Written, ...]:
     """The words of `doc` from `start` to `end` as an oa:SpecificResource of `source`, with a
     position selector (code point offsets) and a quote selector (the exact words)."""
+    # A tuple, not a generator: every passage and every mention has one, tens of thousands.
     node, position, quote = compact(iri), compact(iri + "-position"), compact(iri + "-quote")
-    yield node, "a", "oa:SpecificResource"
-    yield node, "oa:hasSource", compact(source)
-    yield node, "oa:hasSelector", position
-    yield node, "oa:hasSelector", quote
-    yield position, "a", "oa:TextPositionSelector"
-    yield position, "oa:start", str(start)  # offsets are canonical xsd:integer, written bare
-    yield position, "oa:end", str(end)
-    yield quote, "a", "oa:TextQuoteSelector"
-    yield quote, "oa:exact", term(Literal(doc.text[start:end], language=doc.lang))
+    return (
+        (node, "a", "oa:SpecificResource"),
+        (node, "oa:hasSource", compact(source)),
+        (node, "oa:hasSelector", position),
+        (node, "oa:hasSelector", quote),
+        (position, "a", "oa:TextPositionSelector"),
+        (position, "oa:start", str(start)),  # offsets are canonical xsd:integer, written bare
+        (position, "oa:end", str(end)),
+        (quote, "a", "oa:TextQuoteSelector"),
+        (quote, "oa:exact", term(Literal(doc.text[start:end], language=doc.lang))),
+    )
 
 
 def passage_iri(key: str, passage: Passage) -> str:

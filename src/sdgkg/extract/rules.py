@@ -97,15 +97,21 @@ def apply_patterns(
 
 def merge(found: list[Candidate]) -> list[Candidate]:
     """One candidate per triple: the union of passages and rules, the highest confidence."""
-    by_triple: dict[tuple[Term, Term, Term], Candidate] = {}
+    # Grouped first and merged once per triple: a fact a long article states a thousand times
+    # would otherwise have its growing list of passages copied and sorted a thousand times.
+    by_triple: dict[tuple[Term, Term, Term], list[Candidate]] = {}
     for cand in found:
-        old = by_triple.get(cand.triple())
-        if old is not None:
-            passages = tuple(sorted(set(old.passages + cand.passages), key=lambda x: x.start))
-            rules = tuple(sorted(set(old.rules + cand.rules)))
-            cand = Candidate(*cand.triple(), passages, max(old.confidence, cand.confidence), rules)
-        by_triple[cand.triple()] = cand
-    return [by_triple[t] for t in sorted(by_triple)]
+        by_triple.setdefault(cand.triple(), []).append(cand)
+    merged = []
+    for triple in sorted(by_triple):
+        same = by_triple[triple]
+        if len(same) == 1:
+            merged.append(same[0])
+            continue
+        passages = tuple(sorted({p for c in same for p in c.passages}, key=lambda x: x.start))
+        rules = tuple(sorted({r for c in same for r in c.rules}))
+        merged.append(Candidate(*triple, passages, max(c.confidence for c in same), rules))
+    return merged
 
 
 # The topic ------------------------------------------------------------------------------------
