@@ -94,8 +94,11 @@ class _Sentence:
     reported: int  # offset where the report's own part ends (dateline), else passage start
     dateline_city: str | None = None
     words: str = ""  # the tokens' words joined, for the phrase finders' substring test
+    body: list[Mention] | None = None  # see _body
 
     def find_any(self, phrases: tuple[str, ...], lang: str, exact: bool = False) -> Found:
+        if not phrases:
+            return None  # most rules continue no event: no call for every sentence
         return find_any(self.tokens, phrases, lang, exact, self.words)
 
 
@@ -240,7 +243,7 @@ def _unique(values: list[Value]) -> list[Value]:
 
 
 def _filler(state: _Doc, sentence: _Sentence, kind: str, rule: EventRule) -> list[Value]:
-    body = [m for m in sentence.mentions if m.start >= sentence.reported and not _in_new(state, m)]
+    body = _body(state, sentence)
     if kind == "organisation":
         return [
             m.entity
@@ -275,6 +278,16 @@ def _filler(state: _Doc, sentence: _Sentence, kind: str, rule: EventRule) -> lis
     if kind == "post-organisation":
         return [p.organisation for _, p in sentence.people if p.organisation is not None]
     return []
+
+
+def _body(state: _Doc, sentence: _Sentence) -> list[Mention]:
+    """The mentions in the report's own words, not inside a new entity's name: worked out once
+    per sentence, not once per attribute of every pattern."""
+    if sentence.body is None:
+        sentence.body = [
+            m for m in sentence.mentions if m.start >= sentence.reported and not _in_new(state, m)
+        ]
+    return sentence.body
 
 
 def _in_new(state: _Doc, mention: Mention) -> bool:
