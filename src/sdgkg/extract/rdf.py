@@ -144,7 +144,8 @@ def segment(iri: str, doc: Document, source: str, start: int, end: int) -> tuple
     """The words of `doc` from `start` to `end` as an oa:SpecificResource of `source`, with a
     position selector (code point offsets) and a quote selector (the exact words)."""
     # A tuple, not a generator: every passage and every mention has one, tens of thousands.
-    node, position, quote = compact(iri), compact(iri + "-position"), compact(iri + "-quote")
+    node = compact(iri)
+    position, quote = suffixed(node, iri, "-position"), suffixed(node, iri, "-quote")
     return (
         (node, "a", "oa:SpecificResource"),
         (node, "oa:hasSource", compact(source)),
@@ -156,6 +157,16 @@ def segment(iri: str, doc: Document, source: str, start: int, end: int) -> tuple
         (quote, "a", "oa:TextQuoteSelector"),
         (quote, "oa:exact", term(Literal(doc.text[start:end], language=doc.lang))),
     )
+
+
+def suffixed(node: str, iri: str, suffix: str) -> str:
+    """compact(iri + suffix), given node = compact(iri), for a suffix of a hyphen and letters:
+    a prefixed name's local part stays one that Turtle accepts with it, and its namespace is
+    the same, so only a full IRI is compacted again (each of the tens of thousands of minted
+    IRIs would otherwise be split and checked three more times)."""
+    if node.startswith("<") or node.endswith(":"):
+        return compact(iri + suffix)
+    return node + suffix
 
 
 def passage_iri(key: str, passage: Passage) -> str:
