@@ -79,6 +79,10 @@ def _no_gc_pauses() -> Iterator[None]:
     try:
         yield
     finally:
+        # What is left goes to the oldest generation, as collections would have moved it, but
+        # without one: the first collection after the run would otherwise walk all of it.
+        gc.freeze()
+        gc.unfreeze()
         if was_enabled:
             gc.enable()
 
