@@ -283,7 +283,7 @@ def _enumerations(ctx: Context, numbering: Counter[str]) -> None:
 def _enumerated(ctx: Context, rule: Rule, target: Rule, passage: Passage) -> list[str]:
     lang = ctx.doc.lang
     ignore = frozenset(rule.ignore.get(lang, ()))
-    tokens = tokenize(passage.text)
+    tokens = tokenize(passage.text, passage.start)  # the mentions' (cached): indices are used
     found = []
     for entity in ctx.lexicon.entities_of(target.item_class or ""):
         for label in ctx.lexicon.labels_of(entity):
@@ -312,7 +312,8 @@ def _trigger(ctx: Context, rule: Rule, passage: Passage) -> tuple[int, int, int]
             if prefix not in lowered:
                 break
         else:
-            found = find_parts(tokenize(passage.text), parts, lang)
+            # The tokens the mentions were found in (cached); only their indices are used.
+            found = find_parts(tokenize(passage.text, passage.start), parts, lang)
             if found:
                 return found
     return None
