@@ -130,6 +130,23 @@ def test_relative_dates_count_back_from_the_article_date() -> None:
     assert find_dates("on 2026-02-30", "en", "2025-08-04") == []  # no such day
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "word", "value"),
+    [
+        ("SIGNED ON SUNDAY, AT NOON", "en", "SUNDAY", "2025-08-03"),
+        ("Today the centre opened", "en", "Today", "2025-08-04"),
+        ("В воскресенье подписали соглашение", "ru", "воскресенье", "2025-08-03"),
+        ("Келісім жексенбіде қол қойылды", "kk", "жексенбіде", "2025-08-03"),
+        ("Бүгін орталық ашылды", "kk", "Бүгін", "2025-08-04"),
+    ],
+)
+def test_weekdays_and_today_are_found_in_any_case(
+    text: str, lang: str, word: str, value: str
+) -> None:
+    [found] = find_dates(text, lang, "2025-08-04")  # a Monday
+    assert (text[found.start : found.end], found.value) == (word, value)
+
+
 def test_date_option_gives_the_year_when_the_header_has_none(tmp_path: Path) -> None:
     path = _article(
         tmp_path,

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from sdgkg.cli import app
 from sdgkg.errors import InputError
+from sdgkg.extract.documents import read_document
 
 REPO = Path(__file__).resolve().parent.parent
 ARTICLES = Path(__file__).parent / "fixtures" / "articles"
@@ -35,6 +36,7 @@ CASES = {
     "empty.txt": (b"", "empty.txt:1: empty document"),
     "blank.txt": (b"  \n\n \n", "blank.txt:1: empty document"),
     "binary.txt": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary.txt:3: binary data"),
+    "controls.txt": (b"Almaty centre\n" + b"\x01\x1b" * 20, "controls.txt:2: binary data"),
     "latin1.txt": ("Алматы\nCafé".encode() + b"\n\xe9t\xe9", "latin1.txt:3: not UTF-8 text"),
     "cp1251.txt": ("Центр ООН в Алматы".encode("cp1251"), "cp1251.txt:1: not UTF-8 text"),
     "german.txt": (
@@ -61,6 +63,13 @@ def test_bad_input_is_one_line_and_changes_nothing(root: Path, tmp_path: Path, n
     assert expected in first
     assert "Traceback" not in result.output
     assert snapshot(root) == before
+
+
+def test_a_stray_control_character_in_a_long_text_is_not_binary_data(tmp_path: Path) -> None:
+    text = "The centre in Almaty opened today, and the agencies of the UN moved in. " * 4
+    path = tmp_path / "bell.en.txt"
+    path.write_text(text + "\x07\tA last line.\f\n", encoding="utf-8")
+    assert read_document(path, "bell.en.txt").lang == "en"
 
 
 def test_unknown_language_option(root: Path) -> None:

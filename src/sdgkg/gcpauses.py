@@ -20,5 +20,9 @@ def no_gc_pauses() -> Iterator[None]:
     try:
         yield
     finally:
+        # What is left goes to the oldest generation, as collections would have moved it, but
+        # without one: the first collection after the block would otherwise walk all of it.
+        gc.freeze()
+        gc.unfreeze()
         if was_enabled:
             gc.enable()

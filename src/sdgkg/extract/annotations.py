@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 
 from sdgkg.extract.documents import Document
 from sdgkg.extract.lexicon import Mention
-from sdgkg.extract.rdf import Written, segment
+from sdgkg.extract.rdf import Written, segment, suffixed
 from sdgkg.namespaces import KGX, compact
 
 
@@ -30,5 +30,5 @@ def mention_annotations(
         yield node, "a", "oa:Annotation"
         yield node, "oa:motivatedBy", "oa:linking" if mention.derived else "oa:identifying"
         yield node, "oa:hasBody", compact(mention.entity)
-        yield node, "oa:hasTarget", compact(target)
+        yield node, "oa:hasTarget", suffixed(node, iri, "-target")
         yield from segment(target, doc, source, mention.start, mention.end)

@@ -69,6 +69,7 @@ _WEEKDAYS = {
 _TODAY = {"en": r"today", "ru": r"сегодня", "kk": r"бүгін"}
 _YEAR = r"(?P<y>(?:19|20)\d\d)"
 _DAY = r"(?P<d>[0-3]?\d)"
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,9 @@ class DateMention:
     datatype: str  # XSD + date / gYearMonth / gYear
 
 
+@cache
 def _patterns(lang: str) -> list[re.Pattern[str]]:
+    """The patterns of `lang`, most specific first, compiled once."""
     m = rf"(?P<m>{_MONTHS[lang][1]})"
     iso = rf"\b{_YEAR}-(?P<n>[01]\d)-(?P<d>[0-3]\d)\b"  # 2026-01-15, in any language
     if lang == "en":
@@ -110,17 +113,15 @@ def _patterns(lang: str) -> list[re.Pattern[str]]:
     return [re.compile(f, re.IGNORECASE) for f in [iso, *forms]]
 
 
-_COMPILED: dict[str, list[re.Pattern[str]]] = {}
-
-
 def find_dates(
     text: str, lang: str, article_date: str | None, offset: int = 0
 ) -> list[DateMention]:
     """The dates `text` states, left to right, the most specific reading of each span."""
-    patterns = _COMPILED.setdefault(lang, _patterns(lang))
+    patterns = _patterns(lang)
     taken: list[tuple[int, int]] = []
     found: list[DateMention] = []
-    for pattern in patterns:  # most specific first: a span is read once
+    # Every pattern holds a day or a year: a sentence without a digit (most) skips them all.
+    for pattern in patterns if _DIGIT.search(text) else ():  # most specific first
         for match in pattern.finditer(text):
             span = (match.start(), match.end())
             if any(a < span[1] and span[0] < b for a, b in taken):
@@ -170,7 +171,9 @@ def _relative(
     if not article_date:
         return []
     base = date.fromisoformat(article_date)
-    today, weekdays = _relative_patterns(lang)
+    today, weekdays, either = _relative_patterns(lang)
+    if not either.search(text):
+        return []  # most sentences: one search instead of one per weekday
     found = []
     for match in today.finditer(text):
         found.append(
@@ -193,10 +196,15 @@ def _relative(
 
 
 @cache
-def _relative_patterns(lang: str) -> tuple[re.Pattern[str], list[re.Pattern[str]]]:
-    """ "today" and the weekdays (stems) of `lang`, compiled once."""
+def _relative_patterns(
+    lang: str,
+) -> tuple[re.Pattern[str], list[re.Pattern[str]], re.Pattern[str]]:
+    """ "today" and the weekdays (stems) of `lang`, compiled once, and a pattern that finds
+    where any of them may start."""
     today = re.compile(rf"\b{_TODAY[lang]}\b", re.IGNORECASE)
-    return today, [re.compile(rf"\b{stem}\w*", re.IGNORECASE) for stem in _WEEKDAYS[lang]]
+    weekdays = [re.compile(rf"\b{stem}\w*", re.IGNORECASE) for stem in _WEEKDAYS[lang]]
+    either = re.compile(rf"\b(?:{'|'.join([_TODAY[lang], *_WEEKDAYS[lang]])})", re.IGNORECASE)
+    return today, weekdays, either
 
 
 def datatype_of(value: str) -> str:

@@ -20,6 +20,7 @@ Labels are as written. A person's later mentions by surname alone (Nurlanov said
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -178,6 +179,21 @@ def _in_group(word: str, group: tuple[str, ...], lang: str) -> bool:
     return any(word_matches(word, w, lang, exact=not w.endswith("*")) for w in group)
 
 
+@lru_cache(maxsize=256)
+def _member_test(group: tuple[str, ...], lang: str) -> Callable[[str], bool]:
+    """`_in_group` for one group, remembered per word: a loop over every word of a sentence
+    looks each up in a dict instead of hashing the group's words again for the cache."""
+    memo: dict[str, bool] = {}
+
+    def test(word: str) -> bool:
+        found = memo.get(word)
+        if found is None:
+            found = memo[word] = _in_group(word, group, lang)
+        return found
+
+    return test
+
+
 def _span(sentence: _Sentence, first: int, last: int) -> tuple[str, int, int]:
     start, end = sentence.tokens[first].start, sentence.tokens[last].end
     offset = sentence.passage.start
@@ -210,10 +226,10 @@ def _inside_known(sentence: _Sentence, first: int, last: int) -> bool:
 
 
 def _organisations(sentence: _Sentence, lang: str, rules: EventRules) -> list[NewEntity]:
-    heads = rules.words_of("organisation", lang)
+    is_head = _member_test(rules.words_of("organisation", lang), lang)
     found = []
     for index, token in enumerate(sentence.tokens):
-        if index in sentence.taken or index in sentence.known or not _is(token, heads, lang):
+        if index in sentence.taken or index in sentence.known or not is_head(token.text):
             continue
         span = _org_span(sentence, index, lang, rules)
         if span and not _inside_known(sentence, *span) and span[1] > span[0]:
@@ -273,10 +289,10 @@ def _leftward(sentence: _Sentence, head: int, topic: tuple[str, ...]) -> int:
 
 
 def _places(sentence: _Sentence, lang: str, rules: EventRules, first_line: bool) -> list[NewEntity]:
-    heads = rules.words_of("place", lang)
+    is_head = _member_test(rules.words_of("place", lang), lang)
     found = []
     for index, token in enumerate(sentence.tokens):
-        if index in sentence.taken or index in sentence.known or not _is(token, heads, lang):
+        if index in sentence.taken or index in sentence.known or not is_head(token.text):
             continue
         if _capitalised(token) and lang != "kk":
             continue  # "Centre" of a name, not a building
@@ -340,7 +356,12 @@ def _dateline_place(sentence: _Sentence) -> list[NewEntity]:
 def _people(sentence: _Sentence, lang: str, rules: EventRules, earlier: _Found) -> list[NewEntity]:
     tokens, found = sentence.tokens, []
     stop = set(rules.words_of("stop", lang))
+    # What _name_pair asks of each word itself, once per word: most words are not capitalised,
+    # and the pairs they are in are passed over without the full test.
+    name_like = [_name_word(t.text, stop) for t in tokens]
     for i in range(len(tokens) - 1):
+        if not (name_like[i] and name_like[i + 1]):
+            continue
         pair = tokens[i], tokens[i + 1]
         if not _name_pair(sentence, i, stop) or _run_goes_on(sentence, i + 1, stop):
             continue  # "Deputy Foreign Minister Arman Issetov": the name is the run's last pair
@@ -349,7 +370,7 @@ def _people(sentence: _Sentence, lang: str, rules: EventRules, earlier: _Found) 
             person.surname = pair[1].text
             found.append(person)
     for i, token in enumerate(tokens):  # a surname alone: a person named before
-        if i in sentence.taken or i in sentence.known or not _capitalised(token):
+        if not _capitalised(token) or i in sentence.taken or i in sentence.known:
             continue
         named = earlier.by_surname.get(_surname_key(token.text, lang), [])  # named before
         for person in named + found:
@@ -376,14 +397,20 @@ def _run_goes_on(sentence: _Sentence, last: int, stop: set[str]) -> bool:
 def _name_pair(sentence: _Sentence, i: int, stop: set[str]) -> bool:
     tokens = sentence.tokens
     return all(
-        j not in sentence.taken
-        and j not in sentence.known
-        and _capitalised(tokens[j])
-        and not tokens[j].text.isupper()
-        and tokens[j].text not in stop
-        and not any(ch.isdigit() for ch in tokens[j].text)
+        j not in sentence.taken and j not in sentence.known and _name_word(tokens[j].text, stop)
         for j in (i, i + 1)
     ) and _joined(sentence, i, i + 1)
+
+
+def _name_word(text: str, stop: set[str]) -> bool:
+    """A word that may be part of a person's name: capitalised, not an acronym, no stop word
+    and no digit."""
+    return (
+        text[:1].isupper()
+        and not text.isupper()
+        and text not in stop
+        and (text.isalpha() or not any(ch.isdigit() for ch in text))  # letters: no digit
+    )
 
 
 def _surname(word: str, lang: str, rules: EventRules) -> bool:
@@ -392,7 +419,7 @@ def _surname(word: str, lang: str, rules: EventRules) -> bool:
     cases = ("",) + rules.names["surname"].get("ru_cases", ()) if lang == "ru" else ("",)
     for cut in range(len(word), 3, -1):
         stem, rest = word[:cut], word[cut:]
-        if not any(stem.endswith(e) for e in endings):
+        if not stem.endswith(endings):  # any of them: str.endswith takes the tuple
             continue
         if rest in cases or rest in ("'s",) or (lang == "kk" and _is_ending_chain(rest)):
             return True

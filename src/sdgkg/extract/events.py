@@ -94,8 +94,11 @@ class _Sentence:
     reported: int  # offset where the report's own part ends (dateline), else passage start
     dateline_city: str | None = None
     words: str = ""  # the tokens' words joined, for the phrase finders' substring test
+    body: list[Mention] | None = None  # see _body
 
     def find_any(self, phrases: tuple[str, ...], lang: str, exact: bool = False) -> Found:
+        if not phrases:
+            return None  # most rules continue no event: no call for every sentence
         return find_any(self.tokens, phrases, lang, exact, self.words)
 
 
@@ -113,6 +116,13 @@ class _Doc:
     people: dict[str, list[tuple[int, NewEntity]]] = field(default_factory=dict)  # by passage
     task_clauses: dict[str, tuple[str, list[Token]] | None] = field(default_factory=dict)
     holders: dict[str, str | None] = field(default_factory=dict)  # post -> holder, asked once
+    # The last event of each kind, which a sentence without the whole event adds to: looked up
+    # here, not in all the events so far (a long article has thousands).
+    last: dict[str, Event] = field(default_factory=dict)
+
+    def add(self, event: Event) -> None:
+        self.events.append(event)
+        self.last[event.kind] = event
 
     def index(self, passages: list[Passage]) -> None:
         """Where the new entities are named, for look-ups by offset (a long article has many)."""
@@ -185,12 +195,11 @@ def _event(state: _Doc, rule: EventRule, sentence: _Sentence) -> None:
         return  # "preparations for the launch": no when or where, no event reported
     if complete:
         event = Event(rule.kind, rule.klass, rule.confidence)
-        state.events.append(event)
+        state.add(event)
     else:
-        earlier = [e for e in state.events if e.kind == rule.kind]
-        if not earlier:
+        if rule.kind not in state.last:
             return
-        event = earlier[-1]
+        event = state.last[rule.kind]
         filled = {n: v for n, v in filled.items() if n in ("date", "place", "agent")}
     event.passages.append(sentence.passage) if sentence.passage not in event.passages else None
     for name, values in filled.items():
@@ -234,7 +243,7 @@ def _unique(values: list[Value]) -> list[Value]:
 
 
 def _filler(state: _Doc, sentence: _Sentence, kind: str, rule: EventRule) -> list[Value]:
-    body = [m for m in sentence.mentions if m.start >= sentence.reported and not _in_new(state, m)]
+    body = _body(state, sentence)
     if kind == "organisation":
         return [
             m.entity
@@ -269,6 +278,16 @@ def _filler(state: _Doc, sentence: _Sentence, kind: str, rule: EventRule) -> lis
     if kind == "post-organisation":
         return [p.organisation for _, p in sentence.people if p.organisation is not None]
     return []
+
+
+def _body(state: _Doc, sentence: _Sentence) -> list[Mention]:
+    """The mentions in the report's own words, not inside a new entity's name: worked out once
+    per sentence, not once per attribute of every pattern."""
+    if sentence.body is None:
+        sentence.body = [
+            m for m in sentence.mentions if m.start >= sentence.reported and not _in_new(state, m)
+        ]
+    return sentence.body
 
 
 def _in_new(state: _Doc, mention: Mention) -> bool:
@@ -377,10 +396,9 @@ def _cues(state: _Doc, sentence: _Sentence) -> None:
         found = sentence.find_any(cue.triggers.get(lang, ()), lang)
         if found is None:
             continue
-        events = [e for e in state.events if e.kind == cue.kind]
-        if not events:
+        if cue.kind not in state.last:
             continue
-        event = events[-1]
+        event = state.last[cue.kind]
         if cue.filler == "number":
             values: list[Value] = _nearest_number(sentence, found)
         elif cue.filler == "how":
@@ -415,8 +433,12 @@ def _outside_quotes(sentence: _Sentence, offset: int) -> bool:
 
 def _counts(state: _Doc, sentence: _Sentence) -> None:
     starts = {m.first: m for m in sentence.mentions}
-    for index, token in enumerate(sentence.tokens):
-        mention = starts.get(index + 1)
+    # The words just before a mention, in order: not every word of the sentence.
+    for first, mention in sorted(starts.items()):
+        index = first - 1
+        if not 0 <= index < len(sentence.tokens):
+            continue
+        token = sentence.tokens[index]
         if (
             token.text.isdigit()
             and mention
@@ -426,7 +448,7 @@ def _counts(state: _Doc, sentence: _Sentence) -> None:
             event = Event("count", SCHEMA + "QuantitativeValue", 0.6)
             event.add("value", [int(token.text)], sentence.passage)
             event.add("what", [mention.entity], sentence.passage)
-            state.events.append(event)
+            state.add(event)
 
 
 # Quotations ------------------------------------------------------------------------------------
@@ -443,9 +465,11 @@ def _quotations(state: _Doc, sentences: list[_Sentence]) -> None:
             closing = [m.start() for m in re.finditer(rf",?\s[{_DASHES}]\s", text)]
             if closing:
                 spans.append((0, closing[-1]))
-        outside = [t for t in sentence.tokens if not any(a <= t.start - base < b for a, b in spans)]
         speaking = bool(spans) and any(  # only a quoted sentence needs a verb of saying
-            word_matches(t.text, v, lang, exact=not v.endswith("*")) for t in outside for v in verbs
+            word_matches(t.text, v, lang, exact=not v.endswith("*"))
+            for t in sentence.tokens
+            if not any(a <= t.start - base < b for a, b in spans)  # a word outside the quotes
+            for v in verbs
         )
         speakers = _speakers(state, sentence, spans)
         if spans and speaking and len(text) > 20:
@@ -454,7 +478,7 @@ def _quotations(state: _Doc, sentences: list[_Sentence]) -> None:
                 event = Event("quote", SCHEMA + "Quotation", 0.6)
                 event.text = text[spans[0][0] : spans[0][1]].strip('«»“”"–—- ,')
                 event.add("speaker", [speaker], sentence.passage)
-                state.events.append(event)
+                state.add(event)
                 last_speaker = speaker
         if speakers:
             recent = speakers[-1]

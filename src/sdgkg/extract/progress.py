@@ -55,7 +55,7 @@ def apply_progress(ctx: Any, rules: tuple[ProgressRule, ...]) -> None:
     for passage in ctx.passages:
         if not any(m.entity == ctx.topic for m in ctx.mentions.get(passage.id, [])):
             continue  # the sentence must name the centre: a director elsewhere is not its own
-        tokens = tokenize(passage.text)
+        tokens = tokenize(passage.text, passage.start)  # the mentions' (cached): no offsets used
         for rule in rules:
             phrases = rule.triggers.get(lang, ())
             parts = ([list(words(part)) for part in p.split("...")] for p in phrases)

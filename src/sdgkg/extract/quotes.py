@@ -67,10 +67,11 @@ def _inline_quotes(
     verbs = ctx.patterns.quotes.inline_verbs.get(ctx.doc.lang, ())
     found = []
     for passage in line:
-        if not any(_has_phrase(passage.text, verb, ctx.doc.lang) for verb in verbs):
-            continue
+        # The quotes first: most sentences have none, and need no look for a verb of saying.
         spans = [(m.start() + 1, m.end() - 1) for m in _QUOTED.finditer(passage.text)]
         spans += [(i, i + len(q)) for q in known if (i := passage.text.find(q)) >= 0]
+        if not spans or not any(_has_phrase(passage.text, v, ctx.doc.lang) for v in verbs):
+            continue
         for a, b in spans:
             after = passage.text[b:].lstrip('»”" ,')
             if not (

@@ -16,11 +16,12 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
+from itertools import chain
 
 from pyoxigraph import Literal, NamedNode
 
@@ -83,9 +84,16 @@ def to_turtle(
 ) -> str:
     """The canonical Turtle of one document's extraction, with `extra` triples (the mentions'
     annotations, which build on this module)."""
-    by_subject: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for subject, predicate, obj in (*triples(doc, source, candidates), *extra):
-        by_subject[subject][predicate].add(obj)
+    by_subject: dict[str, dict[str, set[str]]] = {}
+    for subject, predicate, obj in chain(triples(doc, source, candidates), extra):
+        # Plain dicts, not nested defaultdicts: a 1 MB article has a hundred thousand triples.
+        predicates = by_subject.get(subject)
+        if predicates is None:
+            by_subject[subject] = {predicate: {obj}}
+        elif predicate in predicates:
+            predicates[predicate].add(obj)
+        else:
+            predicates[predicate] = {obj}
     return render_turtle(by_subject)
 
 
@@ -132,19 +140,33 @@ def _passage(doc: Document, source: str, key: str, passage: Passage) -> Iterator
     yield from segment(passage_iri(key, passage), doc, source, passage.start, passage.end)
 
 
-def segment(iri: str, doc: Document, source: str, start: int, end: int) -> Iterator[Written]:
+def segment(iri: str, doc: Document, source: str, start: int, end: int) -> tuple[Written, ...]:
     """The words of `doc` from `start` to `end` as an oa:SpecificResource of `source`, with a
     position selector (code point offsets) and a quote selector (the exact words)."""
-    node, position, quote = compact(iri), compact(iri + "-position"), compact(iri + "-quote")
-    yield node, "a", "oa:SpecificResource"
-    yield node, "oa:hasSource", compact(source)
-    yield node, "oa:hasSelector", position
-    yield node, "oa:hasSelector", quote
-    yield position, "a", "oa:TextPositionSelector"
-    yield position, "oa:start", str(start)  # offsets are canonical xsd:integer, written bare
-    yield position, "oa:end", str(end)
-    yield quote, "a", "oa:TextQuoteSelector"
-    yield quote, "oa:exact", term(Literal(doc.text[start:end], language=doc.lang))
+    # A tuple, not a generator: every passage and every mention has one, tens of thousands.
+    node = compact(iri)
+    position, quote = suffixed(node, iri, "-position"), suffixed(node, iri, "-quote")
+    return (
+        (node, "a", "oa:SpecificResource"),
+        (node, "oa:hasSource", compact(source)),
+        (node, "oa:hasSelector", position),
+        (node, "oa:hasSelector", quote),
+        (position, "a", "oa:TextPositionSelector"),
+        (position, "oa:start", str(start)),  # offsets are canonical xsd:integer, written bare
+        (position, "oa:end", str(end)),
+        (quote, "a", "oa:TextQuoteSelector"),
+        (quote, "oa:exact", term(Literal(doc.text[start:end], language=doc.lang))),
+    )
+
+
+def suffixed(node: str, iri: str, suffix: str) -> str:
+    """compact(iri + suffix), given node = compact(iri), for a suffix of a hyphen and letters:
+    a prefixed name's local part stays one that Turtle accepts with it, and its namespace is
+    the same, so only a full IRI is compacted again (each of the tens of thousands of minted
+    IRIs would otherwise be split and checked three more times)."""
+    if node.startswith("<") or node.endswith(":"):
+        return compact(iri + suffix)
+    return node + suffix
 
 
 def passage_iri(key: str, passage: Passage) -> str:
@@ -155,14 +177,26 @@ def _candidate(key: str, activity: str, candidate: Candidate) -> Iterator[Writte
     terms = [_minted(key, t) for t in candidate.triple()]
     digest = hashlib.sha256(" ".join(t.n3() for t in terms).encode("utf-8")).hexdigest()
     iri = KGX + f"{key}-fact-{digest[:12]}"
+    node = compact(iri)
     yield _t(iri, RDF + "type", SDGKG + "Candidate")
     for name, value in zip(("subject", "predicate", "object"), terms, strict=True):
-        yield compact(iri), f"rdf:{name}", term(_no_blank(to_oxigraph(value)))
+        yield node, f"rdf:{name}", _written(value)
+    derived_from = compact(PROV + "wasDerivedFrom")
     for passage in candidate.passages:
-        yield _t(iri, PROV + "wasDerivedFrom", passage_iri(key, passage))
+        yield node, derived_from, compact(passage_iri(key, passage))
     yield _t(iri, PROV + "wasGeneratedBy", activity)
-    confidence = Literal(f"{candidate.confidence:.2f}", datatype=NamedNode(XSD + "decimal"))
-    yield _t(iri, SDGKG + "confidence", confidence)
+    yield node, compact(SDGKG + "confidence"), _confidence(candidate.confidence)
+
+
+@lru_cache(maxsize=1 << 14)  # the same entities and predicates stand in many candidates
+def _written(value: Term) -> str:
+    """A candidate's term as Turtle writes it (through pyoxigraph, which checks the IRI)."""
+    return term(_no_blank(to_oxigraph(value)))
+
+
+@lru_cache(maxsize=256)  # a handful of values
+def _confidence(value: float) -> str:
+    return term(Literal(f"{value:.2f}", datatype=NamedNode(XSD + "decimal")))
 
 
 def _minted(key: str, term: Term) -> Term:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
+from operator import attrgetter
 
 from sdgkg.extract.documents import Document, Passage
 from sdgkg.extract.lexicon import Lexicon, Mention
@@ -58,6 +59,7 @@ class Context:
     topic: str | None = None
     new_entities: Counter[str] = field(default_factory=Counter)
     found: list[Candidate] = field(default_factory=list)
+    linked: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # see _via
 
     def add(
         self, rule: Rule | str, s: Term, p: str, o: Term, where: list[Passage], confidence: float
@@ -83,10 +85,11 @@ def apply_patterns(
     numbering: Counter[str] = Counter()
     _lists(ctx, numbering)
     _enumerations(ctx, numbering)
+    relations, appositions = ctx.patterns.section("relation"), ctx.patterns.section("apposition")
     for passage in ctx.passages:
-        for rule in ctx.patterns.section("relation"):
+        for rule in relations:
             _relation(ctx, rule, passage)
-        for rule in ctx.patterns.section("apposition"):
+        for rule in appositions:
             _apposition(ctx, rule, passage)
     for finder in finders:
         finder(ctx)
@@ -95,15 +98,31 @@ def apply_patterns(
 
 def merge(found: list[Candidate]) -> list[Candidate]:
     """One candidate per triple: the union of passages and rules, the highest confidence."""
-    by_triple: dict[tuple[Term, Term, Term], Candidate] = {}
+    # Grouped first and merged once per triple: a fact a long article states a thousand times
+    # would otherwise have its growing list of passages copied and sorted a thousand times.
+    by_triple: dict[tuple[Term, Term, Term], list[Candidate]] = {}
     for cand in found:
-        old = by_triple.get(cand.triple())
-        if old is not None:
-            passages = tuple(sorted(set(old.passages + cand.passages), key=lambda x: x.start))
-            rules = tuple(sorted(set(old.rules + cand.rules)))
-            cand = Candidate(*cand.triple(), passages, max(old.confidence, cand.confidence), rules)
-        by_triple[cand.triple()] = cand
-    return [by_triple[t] for t in sorted(by_triple)]
+        by_triple.setdefault(cand.triple(), []).append(cand)
+    merged = []
+    for triple in sorted(by_triple, key=_fields):
+        same = by_triple[triple]
+        if len(same) == 1:
+            merged.append(same[0])
+            continue
+        passages = tuple(sorted({p for c in same for p in c.passages}, key=lambda x: x.start))
+        rules = tuple(sorted({r for c in same for r in c.rules}))
+        merged.append(Candidate(*triple, passages, max(c.confidence for c in same), rules))
+    return merged
+
+
+# A term's fields in order, as its dataclass compares them.
+_TERM_FIELDS = attrgetter(*(f.name for f in fields(Term)))
+
+
+def _fields(triple: tuple[Term, Term, Term]) -> tuple[tuple[str | None, ...], ...]:
+    """The order of triples as plain tuples of their terms' fields: sorting thousands of
+    triples by these costs no Python-level comparison of terms, and gives the same order."""
+    return tuple(_TERM_FIELDS(t) for t in triple)
 
 
 # The topic ------------------------------------------------------------------------------------
@@ -264,7 +283,7 @@ def _enumerations(ctx: Context, numbering: Counter[str]) -> None:
 def _enumerated(ctx: Context, rule: Rule, target: Rule, passage: Passage) -> list[str]:
     lang = ctx.doc.lang
     ignore = frozenset(rule.ignore.get(lang, ()))
-    tokens = tokenize(passage.text)
+    tokens = tokenize(passage.text, passage.start)  # the mentions' (cached): indices are used
     found = []
     for entity in ctx.lexicon.entities_of(target.item_class or ""):
         for label in ctx.lexicon.labels_of(entity):
@@ -289,11 +308,14 @@ def _trigger(ctx: Context, rule: Rule, passage: Passage) -> tuple[int, int, int]
     lowered = lowered_words(passage.text)  # may_contain's test, the text lowered once
     for phrase in rule.triggers.get(lang, ()):
         parts, letters = _phrase_parts(phrase, lang)
-        if not all(prefix in lowered for prefix in letters):
-            continue
-        found = find_parts(tokenize(passage.text), parts, lang)
-        if found:
-            return found
+        for prefix in letters:  # a loop, not all(...): this runs for every rule and sentence
+            if prefix not in lowered:
+                break
+        else:
+            # The tokens the mentions were found in (cached); only their indices are used.
+            found = find_parts(tokenize(passage.text, passage.start), parts, lang)
+            if found:
+                return found
     return None
 
 
@@ -339,12 +361,15 @@ def _via(ctx: Context, role: Role) -> list[tuple[Term, list[Passage]]]:
     """The entity the graph links to the topic by the role's `via` path, if one."""
     if not role.via or not ctx.topic:
         return []
-    inverse = role.via.startswith("^")
-    path = f"^<{role.via[1:]}>" if inverse else f"<{role.via}>"
-    rows = ctx.graph.query(
-        f"SELECT ?x ?topic WHERE {{ ?topic {path} ?x }}", {"topic": Term.iri(ctx.topic)}
-    ).rows
-    values = sorted({row[0].value for row in rows if row[0]})
+    asked = (role.via, ctx.topic)
+    if asked not in ctx.linked:  # the graph is asked once per path, not once per sentence
+        inverse = role.via.startswith("^")
+        path = f"^<{role.via[1:]}>" if inverse else f"<{role.via}>"
+        rows = ctx.graph.query(
+            f"SELECT ?x ?topic WHERE {{ ?topic {path} ?x }}", {"topic": Term.iri(ctx.topic)}
+        ).rows
+        ctx.linked[asked] = sorted({row[0].value for row in rows if row[0]})
+    values = ctx.linked[asked]
     return [
         (Term.iri(v), []) for v in values if set(role.classes) & ctx.lexicon.classes.get(v, set())
     ]

@@ -56,9 +56,15 @@ Blocks = tuple[list[tuple[tuple[bool, str], str]], set[str | None]]
 
 def subject_blocks(by_subject: dict[str, dict[str, set[str]]]) -> Blocks:
     """The blocks of `by_subject` (written apart, so that halves of a graph can be)."""
-    blocks = [(subject_key(s), subject_block(s, ps)) for s, ps in by_subject.items()]
-    distinct = {t for s, ps in by_subject.items() for t in [s, *ps, *_objects(ps)]}
-    return blocks, {prefix_of(t) for t in distinct}
+    blocks = []
+    distinct: set[str] = set()  # every term once, for the prefixes: one pass over the graph
+    for subject, predicates in by_subject.items():
+        blocks.append((subject_key(subject), subject_block(subject, predicates)))
+        distinct.add(subject)
+        distinct.update(predicates)
+        for objects in predicates.values():
+            distinct.update(objects)
+    return blocks, set(map(prefix_of, distinct))
 
 
 def join_blocks(parts: list[Blocks]) -> str:
@@ -105,7 +111,7 @@ def _blank(node: object) -> bool:
 def subject_block(subject: str, predicates: dict[str, set[str]]) -> str:
     """One subject's canonical block of Turtle lines."""
     lines = [subject]
-    ordered = sorted(predicates, key=_predicate_key)
+    ordered = _ordered(tuple(predicates))
     last = ordered[-1]
     for predicate in ordered:
         found = predicates[predicate]
@@ -139,6 +145,11 @@ def is_canonical_bare(value: str, datatype: str) -> bool:
     return value.isdigit() and (value == "0" or not value.startswith("0"))
 
 
+@lru_cache(maxsize=4096)  # few sets of predicates, each met by many subjects
+def _ordered(predicates: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(predicates, key=_predicate_key))
+
+
 @lru_cache(maxsize=4096)  # few predicates, each met once per subject
 def _predicate_key(predicate: str) -> tuple[int, str]:
     # The type first, and a reified statement reads subject, predicate, object.
@@ -153,10 +164,6 @@ def subject_key(subject: str) -> tuple[bool, str]:
 def _object_key(obj: str) -> tuple[int, str]:
     # IRIs first, then literals; literals order by text, then by language or datatype.
     return (obj.startswith('"') or obj[0].isdigit() or obj in ("true", "false"), obj)
-
-
-def _objects(predicates: dict[str, set[str]]) -> list[str]:
-    return [obj for objects in predicates.values() for obj in objects]
 
 
 def prefix_of(written: str) -> str | None:
