@@ -22,6 +22,7 @@ from sdgkg.store.graph import graph_iri, load_graph
 from sdgkg.store.paths import shape_files
 from sdgkg.validation import fast, native
 from sdgkg.validation import shacl as reference
+from sdgkg.validation.native import checker
 from sdgkg.validation.native.prebound import SelectConstraint, Unanswerable
 
 REPO = Path(__file__).resolve().parent.parent
@@ -260,3 +261,11 @@ def test_extract_leaves_shapes_the_native_checker_lacks_to_pyshacl(tmp_path):
         SH + "EqualsConstraintComponent"
     }
     assert not (root / "kg" / "extracted" / "centre-launch.en.ttl").exists()
+
+
+def test_the_two_halves_of_a_check_find_what_one_process_finds(project, monkeypatch):
+    triples, shapes, _ = project
+    data = faulty(random.Random(7), triples)
+    both = native_keys(data, shapes)
+    monkeypatch.setattr(checker, "on_two_cores", lambda work, items, cut: (work(items), []))
+    assert both and native_keys(data, shapes) == both

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from sdgkg.parallel import on_two_cores
 from sdgkg.validation.native.graph import (
     NO_EDGES,
     SUBCLASS,
@@ -52,11 +53,19 @@ class Checker:
         return self._sparql_store
 
     def findings(self, shapes: Sequence[Shape]) -> list[Finding]:
-        found: dict[Finding, None] = {}
-        for shape in shapes:
-            for _, finding in self.results(shape, self.focus_nodes(shape)):
-                found[finding] = None
-        return list(found)
+        """Every result of the targeted `shapes`, each once. The shapes are dealt into two
+        halves of about as many focus nodes, and the second half is checked in a forked child
+        (`parallel.on_two_cores`) while this process checks the first."""
+        work = sorted(((s, self.focus_nodes(s)) for s in shapes), key=lambda w: -len(w[1]))
+        halves: tuple[list[tuple[Shape, list[Node]]], ...] = ([], [])
+        for item in work:  # the larger shapes first, each to the lighter half
+            min(halves, key=lambda half: sum(len(nodes) for _, nodes in half)).append(item)
+
+        def check(half: list[tuple[Shape, list[Node]]]) -> list[Finding]:
+            return [f for shape, focus in half for _, f in self.results(shape, focus)]
+
+        first, second = on_two_cores(check, [*halves[0], *halves[1]], len(halves[0]))
+        return list(dict.fromkeys([*first, *second]))
 
     def focus_nodes(self, shape: Shape) -> list[Node]:
         nodes: dict[Node, None] = dict.fromkeys(shape.target_nodes)
