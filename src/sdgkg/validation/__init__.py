@@ -4,9 +4,9 @@ Owns the report types and renderers (`report`, `sarif`), the pySHACL runner (`sh
 split of a big run over cores (`shards`), the focus-node analysis that checks only what new
 facts can change (`focus`), the cache of the graph's own report (`cache`), what a curator needs
 beside each result (`explain`: where, via `locate`; the shapes, via `names`; the constraint in
-words and a hint, via `hints`), the rule of one file per subject (`subjects`) and `validate`
-itself (`run`). A second checker without pySHACL (`native`, asking SPARQL constraints through
-`prebound`) decides alone only that a large graph conforms (`fast`). It may import `store`,
+words and a hint, via `hints`), the rules checked before SHACL (`graphrules`: one file per
+subject, well-typed literals) and `validate` itself (`run`). A second checker without pySHACL
+(`native`) decides alone only that a large graph conforms (`fast`). It may import `store`,
 `rdfio`, `parallel` and the project-wide modules, and is the one package besides `store` that
 imports rdflib and pySHACL; nothing here imports `curation`, `extract`, `server` or the CLI.
 Loading the package loads neither: `validate` is imported when first used.
