@@ -63,7 +63,9 @@ class Lexicon:
             self._index[key(entry.words[0], lang)].append(entry)
             self._labels[entry.entity].add(entry.label)
         for bucket in self._index.values():
-            bucket.sort(key=lambda e: (-len(e.words), e.entity, e.label))
+            # Longest first; of names as long, a graph's own label before a derived one ("UN"
+            # is the United Nations' altLabel, and also derived from "UN Secretariat").
+            bucket.sort(key=lambda e: (-len(e.words), e.derived, e.entity, e.label))
 
     @classmethod
     def from_store(cls, store: ox.Store, lang: str) -> Lexicon:
