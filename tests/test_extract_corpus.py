@@ -222,6 +222,22 @@ def test_an_acronym_matches_only_in_capitals(lexicons) -> None:
     assert not [m for m in lexicons["ru"].mentions(passage) if m.entity.endswith("assembly")]
 
 
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [("en", "Kazakhstan and the UN opened talks"), ("ru", "Казахстан и ООН начали переговоры")],
+)
+def test_an_entitys_own_name_wins_over_one_derived_from_another(
+    lexicons, lang: str, text: str
+) -> None:
+    # "UN"/"ООН" is the United Nations' own short name; the Secretariat's "UN Secretariat"
+    # also gives it as a derived one.
+    from sdgkg.extract.documents import Passage
+
+    passage = Passage("l01", 0, len(text), text, 1, "sentence")
+    [short] = [m for m in lexicons[lang].mentions(passage) if "kazakhstan" not in m.entity]
+    assert short.entity.endswith("/united-nations") and not short.derived
+
+
 @pytest.fixture(scope="module")
 def seed():
     [found] = extract([SEED], REPO)
@@ -444,3 +460,42 @@ def test_a_russian_post_may_run_over_its_department_up_to_the_name(tmp_path: Pat
         "post": "Директор департамента многостороннего сотрудничества",
         "organisation": "МИД Казахстана",
     } in [e.as_gold() for e in found.entities]
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        (
+            "decided.en.txt",
+            "The staffing structure and the draft budget of the centre were finalised, officials "
+            "said.\nThis decision was made in Astana on 3 February.\n",
+        ),
+        (
+            "decided.ru.txt",
+            "Штатная структура и проект бюджета центра утверждены, сообщили в правительстве.\n"
+            "Решение было принято 3 февраля в Астане.\n",
+        ),
+        (
+            "decided.kk.txt",
+            "Орталықтың штаттық құрылымы мен бюджет жобасы бекітілді.\n"
+            "Бұл шешім 3 ақпанда Астанада қабылданды.\n",
+        ),
+    ],
+)
+def test_the_decision_in_the_next_sentence_dates_the_task_progress(
+    tmp_path: Path, name: str, text: str
+) -> None:
+    [found] = extract([_article(tmp_path, name, "date 2026-02-10 Update\n" + text)], REPO)
+    assert [e.facts() for e in found.events if e.kind == "task-progress"] == [
+        {
+            ("task-progress", "task", "kg:task-staffing-and-budget"),
+            ("task-progress", "status", "completed"),
+            ("task-progress", "date", "2026-02-03"),
+        }
+    ]
+
+
+def test_a_decision_with_no_task_progress_before_it_is_no_event(tmp_path: Path) -> None:
+    text = "date 2026-02-10 Update\nРешение о создании центра было принято 3 февраля.\n"
+    [found] = extract([_article(tmp_path, "alone.ru.txt", text)], REPO)
+    assert not [e for e in found.events if e.kind == "task-progress"]
