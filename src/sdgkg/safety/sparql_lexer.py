@@ -23,7 +23,7 @@ further on, which is what made the old screen quadratic).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
 from sdgkg.errors import QueryError, SparqlSyntaxError
@@ -170,3 +170,16 @@ def is_opening(token: Token) -> bool:
 
 def is_closing(token: Token) -> bool:
     return token.kind == "punct" and token.text in "})]"
+
+
+def closing(tokens: Sequence[Token], index: int) -> int:
+    """The index of the bracket that closes the one at `index` (len(tokens) if none does)."""
+    depth = 0
+    for at in range(index, len(tokens)):
+        if is_opening(tokens[at]):
+            depth += 1
+        elif is_closing(tokens[at]):
+            depth -= 1
+            if depth == 0:
+                return at
+    return len(tokens)

@@ -43,7 +43,7 @@ from rdflib.collection import Collection
 from sdgkg.namespaces import RDF_TYPE, SH
 from sdgkg.rdfio.ntriples import bytes_written
 from sdgkg.rdfio.terms import Term
-from sdgkg.safety.sparql_lexer import normalise
+from sdgkg.safety.sparql_lexer import closing, normalise
 from sdgkg.store.graph import load_extra
 from sdgkg.validation import shards
 from sdgkg.validation.report import ValidationReport, merged_with
@@ -285,7 +285,7 @@ def _where_terms(text: str) -> list[str]:
         token = tokens[index]
         upper = token.text.upper() if token.kind == "word" else ""
         if upper in ("FILTER", "BIND") and _next_is(tokens, index + 1, "("):
-            index = _after_parentheses(tokens, index + 1)
+            index = closing(tokens, index + 1) + 1
             out.append(".")
             continue
         if upper in _CUT:
@@ -318,17 +318,6 @@ def _next_is(tokens: Sequence[Any], index: int, text: str) -> bool:
 
 def _text(tokens: Sequence[Any], index: int) -> str:
     return tokens[index].text if index < len(tokens) else ""
-
-
-def _after_parentheses(tokens: Sequence[Any], index: int) -> int:
-    """The index after the `)` that closes the `(` at `index`."""
-    depth = 0
-    for at in range(index, len(tokens)):
-        if tokens[at].kind == "punct" and tokens[at].text in "()":
-            depth += 1 if tokens[at].text == "(" else -1
-            if depth == 0:
-                return at + 1
-    return len(tokens)
 
 
 def _expand_name(name: str, prefixes: dict[str, str]) -> str:

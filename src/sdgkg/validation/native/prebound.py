@@ -20,7 +20,7 @@ from functools import cached_property
 import pyoxigraph as ox
 
 from sdgkg.errors import QueryError
-from sdgkg.safety.sparql_lexer import Token, normalise
+from sdgkg.safety.sparql_lexer import Token, closing, normalise
 from sdgkg.validation.native.graph import Node
 
 _THIS = ("$this", "?this")
@@ -177,7 +177,7 @@ def _bound_first(significant: Sequence[Token]) -> bool:
             index = _skip_filter(significant, index + 1)
             continue
         if word == "BIND":
-            end = _matching(significant, index + 1)
+            end = closing(significant, index + 1)
             if any(t.text in _THIS for t in significant[index + 1 : end]):
                 return False
             index = end + 1
@@ -196,21 +196,7 @@ def _skip_filter(significant: Sequence[Token], index: int) -> int:
         index += 1
     if index < len(significant) and significant[index].text not in ("(", "{"):
         index += 1  # a function name or IRI, before its arguments
-    return _matching(significant, index) + 1
-
-
-def _matching(significant: Sequence[Token], index: int) -> int:
-    """The index of the bracket closing the one at `index`."""
-    depth = 0
-    for at in range(index, len(significant)):
-        text = significant[at].text
-        if text in ("(", "{", "["):
-            depth += 1
-        elif text in (")", "}", "]"):
-            depth -= 1
-            if depth == 0:
-                return at
-    return len(significant)
+    return closing(significant, index) + 1
 
 
 def _this_in_detached_group(significant: Sequence[Token]) -> bool:
