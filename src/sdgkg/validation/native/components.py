@@ -38,7 +38,7 @@ Run = Callable[[Checker, Sequence[Node], Sequence[list[Node]]], Iterable[Hit]]
 
 
 def integer(node: Node) -> int:
-    if not isinstance(node, ox.Literal) or not re.fullmatch(r"[+-]?[0-9]+", node.value):
+    if not isinstance(node, ox.Literal) or not _INTEGER(node.value):
         raise Unsupported(f"not an integer: {node}")
     return int(node.value)
 
@@ -96,16 +96,18 @@ def _numeric(pattern: str) -> Callable[[str], bool]:
     return lambda text: re.fullmatch(pattern, text) is not None
 
 
+_INTEGER = _numeric(r"[+-]?[0-9]+")
 _DECIMAL = r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)"
 _DOUBLE = rf"({_DECIMAL}([eE][+-]?[0-9]+)?|[+-]?INF|NaN)"
 _ZONE = r"(Z|[+-]\d\d:\d\d)?"
 # Lexical forms of the XSD datatypes this checker judges (strict: a form pySHACL would still
-# accept only costs a pySHACL run). Strings and URIs accept every form.
+# accept only costs a pySHACL run; input screening's looser forms would not do). Strings and
+# URIs accept every form.
 _LEXICAL: dict[str, Callable[[str], bool] | None] = {
     XSD + "string": None,
     XSD + "anyURI": None,
     RDF + "langString": lambda _: False,  # a literal with a language tag passes before this
-    XSD + "integer": _numeric(r"[+-]?[0-9]+"),
+    XSD + "integer": _INTEGER,
     XSD + "decimal": _numeric(_DECIMAL),
     XSD + "double": _numeric(_DOUBLE),
     XSD + "float": _numeric(_DOUBLE),
@@ -150,24 +152,18 @@ _NUMBERS = frozenset(
 )
 
 
-def _moment(text: str) -> datetime:
-    return datetime.fromisoformat(text)
-
-
 # Datatypes whose values compare when both sides have the type (dates in zones are left out).
 _ORDERED: dict[str, Callable[[str], Any]] = {
     XSD + "string": str,
     XSD + "date": date.fromisoformat,
-    XSD + "dateTime": _moment,
+    XSD + "dateTime": datetime.fromisoformat,
 }
 
 
-def compare(value: Node, bound: Node) -> int | None:
-    """-1, 0 or 1 as `value` is below, equal to or above `bound`; None if they do not compare
-    (a value that does not compare fails a range constraint)."""
-    if not isinstance(value, ox.Literal) or not isinstance(bound, ox.Literal):
-        return None
-    if not (_well_formed(value) and _well_formed(bound)):
+def compare(value: Node, bound: ox.Literal) -> int | None:
+    """-1, 0 or 1 as `value` is below, equal to or above `bound` (a well-typed literal); None
+    if they do not compare (a value that does not compare fails a range constraint)."""
+    if not isinstance(value, ox.Literal) or not _well_formed(value):
         return None  # an ill-typed literal has no value to compare
     kinds = (value.datatype.value, bound.datatype.value)
     try:
@@ -188,11 +184,14 @@ def _well_formed(literal: ox.Literal) -> bool:
     if literal.datatype.value in _LEXICAL:
         return has_datatype(literal, literal.datatype)
     if literal.datatype.value in _NUMBERS:  # the integer types derived from xsd:integer
-        return re.fullmatch(r"[+-]?[0-9]+", literal.value) is not None
+        return _INTEGER(literal.value)
     return True
 
 
 def value_range(bound: Node, accept: Callable[[int], bool]) -> Run:
+    if not isinstance(bound, ox.Literal) or not _well_formed(bound):
+        return lambda _, focus, values: _each(values, lambda v: True)  # nothing compares to it
+
     def wrong(value: Node) -> bool:
         order = compare(value, bound)
         return order is None or not accept(order)
