@@ -18,9 +18,13 @@ from sdgkg.store.paths import shape_files
 from sdgkg.store.writes import reading
 from sdgkg.validation import native
 from sdgkg.validation.graphrules import check_subjects_unique
-from sdgkg.validation.report import Severity, ValidationReport, ValidationResult, sort_key
-
-_ALLOWED = {native.sh("Warning"): Severity.WARNING, native.sh("Info"): Severity.INFO}
+from sdgkg.validation.report import (
+    Severity,
+    ValidationReport,
+    ValidationResult,
+    severity_of,
+    sort_key,
+)
 
 
 def conforming_report(root: Path) -> ValidationReport | None:
@@ -36,7 +40,7 @@ def conforming_report(root: Path) -> ValidationReport | None:
         findings = native.check(store, shapes)
     except (native.Unsupported, SyntaxError, OSError):
         return None  # pySHACL reads the shapes again and names what it cannot read
-    if any(finding.severity not in _ALLOWED for finding in findings):
+    if any(severity_of(f.severity.value) is Severity.VIOLATION for f in findings):
         return None
     results = tuple(sorted((as_result(f) for f in findings), key=sort_key))
     return ValidationReport(True, results)
@@ -61,7 +65,7 @@ def as_result(finding: native.Finding) -> ValidationResult:
         focus_node=from_oxigraph(finding.focus),
         path=path_term,
         value=_optional(finding.value),
-        severity=_ALLOWED.get(finding.severity, Severity.VIOLATION),
+        severity=severity_of(finding.severity.value),
         message=finding.message,
         constraint_component=from_oxigraph(finding.component),
         source_shape=shape,

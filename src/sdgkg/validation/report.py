@@ -21,6 +21,12 @@ class Severity(StrEnum):
     INFO = "info"
 
 
+def severity_of(iri: str) -> Severity:
+    """The severity an sh: IRI names; any other (a custom severity) counts as a violation."""
+    local = iri.removeprefix(SH).lower()
+    return Severity(local) if local in {s.value for s in Severity} else Severity.VIOLATION
+
+
 @dataclass(frozen=True)
 class ValidationResult:
     """One SHACL result, in the project's term model."""

@@ -26,7 +26,7 @@ from sdgkg.store.graph import graph_iri
 from sdgkg.store.paths import display_path, shape_files
 from sdgkg.validation import shards
 from sdgkg.validation.names import path_text, shape_name
-from sdgkg.validation.report import Severity, ValidationReport, ValidationResult, sort_key
+from sdgkg.validation.report import ValidationReport, ValidationResult, severity_of, sort_key
 
 
 def union_ntriples(store: ox.Store) -> bytes:
@@ -141,7 +141,7 @@ def _results_of(report: Graph, shapes: Graph, nodes: Iterable[Any]) -> Iterable[
             focus_node=_term(one("focusNode")),
             path=_path(one("resultPath"), report, shapes),
             value=_term(one("value")) if one("value") is not None else None,
-            severity=_severity(one("resultSeverity")),
+            severity=severity_of(str(one("resultSeverity"))),
             message=str(one("resultMessage") or ""),
             constraint_component=_term(one("sourceConstraintComponent")),
             source_shape=_term(one("sourceShape")),
@@ -158,11 +158,6 @@ def _path(node: Any, report: Graph, shapes: Graph) -> Term | None:
         return _term(node)
     graph = report if (node, None, None) in report else shapes
     return Term("bnode", path_text(graph, node))
-
-
-def _severity(node: Any) -> Severity:
-    local = str(node).removeprefix(SH).lower()
-    return Severity(local) if local in {s.value for s in Severity} else Severity.VIOLATION
 
 
 def _term(node: Any) -> Term:
